@@ -1,0 +1,10 @@
+# One place for compiler flags shared by every target of the project.
+add_library(onyxrt_flags INTERFACE)
+target_compile_options(onyxrt_flags INTERFACE -Wall -Wextra -Wno-unused-parameter)
+if(ONYXRT_WERROR)
+  target_compile_options(onyxrt_flags INTERFACE -Werror)
+endif()
+if(ONYXRT_SANITIZE)
+  target_compile_options(onyxrt_flags INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(onyxrt_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,33 @@
+// The values of one graph execution: its own intermediates plus a link to the enclosing frame
+// for outer-scope names (subgraphs of If/Loop/Scan).
+#pragma once
+#include <unordered_map>
+
+#include "ir/graph.h"
+#include "runtime/session_state.h"
+
+namespace onyxrt::runtime {
+
+class ExecutionFrame {
+ public:
+  ExecutionFrame(const GraphState& state, const ExecutionFrame* parent) : state_(state), parent_(parent) {}
+
+  // A value of this frame, a constant of this graph, or one of an enclosing frame; nullptr if none.
+  const Value* find(const ir::Value* v) const {
+    auto it = values_.find(v);
+    if (it != values_.end()) return &it->second;
+    auto c = state_.constants.find(v);
+    if (c != state_.constants.end()) return &c->second;
+    return parent_ ? parent_->find(v) : nullptr;
+  }
+  void set(const ir::Value* v, Value value) { values_[v] = std::move(value); }
+  void release(const ir::Value* v) { values_.erase(v); }
+  const GraphState& state() const { return state_; }
+
+ private:
+  const GraphState& state_;
+  const ExecutionFrame* parent_;
+  std::unordered_map<const ir::Value*, Value> values_;
+};
+
+}  // namespace onyxrt::runtime

@@ -1,0 +1,45 @@
+// The KernelContext a node's compute() sees: its inputs from the frame, outputs written back.
+#pragma once
+#include "ops/op_kernel.h"
+#include "runtime/executor.h"
+
+namespace onyxrt::runtime {
+
+class NodeContext final : public ops::KernelContext {
+ public:
+  NodeContext(const ir::Node& node, ExecutionFrame& frame, RunContext& run) : node_(node), frame_(frame), run_(run) {
+    inputs_.reserve(node.inputs.size());
+    for (const ir::Value* v : node.inputs) inputs_.push_back(v ? frame.find(v) : nullptr);
+    outputs_.resize(node.outputs.size());
+  }
+
+  int input_count() const override { return static_cast<int>(inputs_.size()); }
+  const Value* input_value(int i) const override { return i < input_count() ? inputs_[i] : nullptr; }
+  int output_count() const override { return static_cast<int>(outputs_.size()); }
+  bool output_requested(int i) const override { return i < output_count() && node_.outputs[i] != nullptr; }
+  Tensor& allocate_output(int i, DataType dtype, const Shape& shape) override;
+  void set_output(int i, Value value) override;
+  const ir::Node& node() const override { return node_; }
+  Allocator* allocator() const override { return run_.allocator; }
+  ThreadPool* thread_pool() const override { return run_.thread_pool; }
+  const Logger& logger() const override { return *run_.logger; }
+  bool terminate_requested() const override { return run_.terminate && run_.terminate->load(); }
+  bool training_mode() const override { return run_.training_mode; }
+  bool deterministic() const override { return run_.deterministic; }
+  std::vector<Value> run_subgraph(const ir::Graph& graph, const std::vector<Value>& feeds) override {
+    return runtime::run_subgraph(graph, feeds, frame_, run_);
+  }
+
+  // Moves the produced outputs into the frame; raises when a requested output was not produced.
+  void commit();
+
+ private:
+  void check_index(int i) const;
+  const ir::Node& node_;
+  ExecutionFrame& frame_;
+  RunContext& run_;
+  std::vector<const Value*> inputs_;
+  std::vector<Value> outputs_;
+};
+
+}  // namespace onyxrt::runtime

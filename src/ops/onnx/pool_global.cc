@@ -1,0 +1,85 @@
+// GlobalAveragePool and GlobalMaxPool (ONNX opsets 1, 22): reduce every spatial dim of
+// [N, C, spatial...] to 1. Opset 22 only widens the type list.
+#include <algorithm>
+#include <limits>
+#include <memory>
+
+#include "ops/registry.h"
+
+namespace onyxrt::ops {
+namespace {
+
+enum class GlobalPoolKind { Average, Max };
+
+template <typename T>
+T reduce_plane(const T* x, int64_t n, GlobalPoolKind kind) {
+  if (kind == GlobalPoolKind::Average) {
+    T sum = T(0);
+    for (int64_t i = 0; i < n; ++i) sum += x[i];
+    return n > 0 ? sum / T(n) : T(0);
+  }
+  T best = std::numeric_limits<T>::lowest();
+  for (int64_t i = 0; i < n; ++i) best = x[i] > best ? x[i] : best;
+  return best;
+}
+
+template <GlobalPoolKind kKind>
+class GlobalPoolKernel final : public OpKernel {
+ public:
+  void compute(KernelContext& ctx) const override {
+    const Tensor& X = ctx.required_input(0);
+    switch (X.dtype()) {
+      case DataType::Float: return run<float>(ctx, X);
+      case DataType::Double: return run<double>(ctx, X);
+      default: unsupported_type(ctx.node(), 0, X.dtype());
+    }
+  }
+
+ private:
+  template <typename T>
+  void run(KernelContext& ctx, const Tensor& X) const {
+    if (X.rank() < 3)
+      throw_error(ErrorCode::InvalidArgument,
+                  ctx.node().describe() + ": X must be [N, C, spatial...], got " + shape_to_string(X.shape()));
+    Shape out_shape(X.shape());
+    std::fill(out_shape.begin() + 2, out_shape.end(), 1);
+    Tensor& Y = ctx.allocate_output(0, X.dtype(), out_shape);
+    const int64_t planes = X.shape()[0] * X.shape()[1];
+    if (planes == 0) return;
+    const int64_t plane = X.size() / planes;
+    const T* x = X.data<T>();
+    T* y = Y.mutable_data<T>();
+    ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, plane)),
+                             [&](int64_t begin, int64_t end) {
+                               for (int64_t p = begin; p < end; ++p) y[p] = reduce_plane<T>(x + p * plane, plane, kKind);
+                             });
+  }
+};
+
+template <GlobalPoolKind kKind>
+std::unique_ptr<OpKernel> make_global_pool(const ir::Node& node) {
+  const DataType t = input_dtype(node, 0);
+  if (t != DataType::Undefined && t != DataType::Float && t != DataType::Double) unsupported_type(node, 0, t);
+  return std::make_unique<GlobalPoolKernel<kKind>>();
+}
+
+void infer_global_pool(ir::InferenceContext& ctx) {
+  const ir::TypeInfo& x = ctx.input_type(0);
+  if (!x.has_shape) {
+    ctx.set_output_type(0, ir::TypeInfo::tensor(x.elem));
+    return;
+  }
+  if (x.shape.size() < 3) ctx.fail("X must be [N, C, spatial...]");
+  ir::SymShape out{x.shape[0], x.shape[1]};
+  out.resize(x.shape.size(), ir::Dim::of(1));
+  ctx.set_output_type(0, ir::TypeInfo::tensor(x.elem, std::move(out)));
+}
+
+}  // namespace
+
+ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 1, 21, make_global_pool<GlobalPoolKind::Average>, infer_global_pool});
+ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Average>, infer_global_pool});
+ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 1, 21, make_global_pool<GlobalPoolKind::Max>, infer_global_pool});
+ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Max>, infer_global_pool});
+
+}  // namespace onyxrt::ops

@@ -1,0 +1,117 @@
+// Concat: joins inputs of equal rank along `axis` (negative from opset 11; opset 1 defaults it
+// to 1). All other dims must match; inputs with a zero extent on `axis` contribute nothing.
+#include <string>
+
+#include "ops/common/axes.h"
+#include "ops/common/element_copy.h"
+#include "ops/registry.h"
+
+namespace onyxrt::ops {
+namespace {
+
+int64_t concat_axis_attr(const ir::Node& node) {
+  if (node.opset < 4) return node.get_int("axis", 1);
+  return node.required("axis").i;
+}
+
+class ConcatKernel : public OpKernel {
+ public:
+  void compute(KernelContext& ctx) const override {
+    const ir::Node& node = ctx.node();
+    const int n = ctx.input_count();
+    if (n == 0) throw_error(ErrorCode::InvalidArgument, node.describe() + ": needs at least one input");
+    std::vector<const Tensor*> inputs(n);
+    for (int k = 0; k < n; ++k) inputs[k] = &ctx.required_input(k);
+    const Tensor& first = *inputs[0];
+    const int64_t rank = static_cast<int64_t>(first.rank());
+    const int64_t axis = normalize_axis(concat_axis_attr(node), rank, node);
+
+    Shape out_shape = first.shape();
+    out_shape[axis] = 0;
+    for (int k = 0; k < n; ++k) {
+      const Tensor& t = *inputs[k];
+      bool compatible = t.dtype() == first.dtype() && static_cast<int64_t>(t.rank()) == rank;
+      for (int64_t d = 0; compatible && d < rank; ++d) compatible = d == axis || t.shape()[d] == first.shape()[d];
+      if (!compatible) {
+        throw_error(ErrorCode::InvalidArgument, node.describe() + ": input " + std::to_string(k) + " " +
+                                                    t.describe() + " does not match input 0 " + first.describe() +
+                                                    " outside axis " + std::to_string(axis));
+      }
+      out_shape[axis] += t.shape()[axis];
+    }
+    if (!element_copyable(first.dtype())) unsupported_type(node, 0, first.dtype());
+    Tensor& y = ctx.allocate_output(0, first.dtype(), out_shape);
+    if (y.size() == 0) return;
+
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d) outer *= out_shape[d];
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; d < rank; ++d) inner *= out_shape[d];
+    const int64_t out_row = out_shape[axis] * inner;
+    // Each input fills a fixed column range [column, column + block) of every output row.
+    int64_t column = 0;
+    for (const Tensor* t : inputs) {
+      const int64_t block = t->shape()[axis] * inner;
+      for (int64_t o = 0; o < outer; ++o) {
+        copy_elements(first.dtype(), t->raw(), o * block, y.mutable_raw(), o * out_row + column, block);
+      }
+      column += block;
+    }
+  }
+};
+
+std::unique_ptr<OpKernel> make_concat(const ir::Node& node) {
+  const DataType dt = input_dtype(node, 0);
+  if (dt != DataType::Undefined && !element_copyable(dt)) unsupported_type(node, 0, dt);
+  return std::make_unique<ConcatKernel>();
+}
+
+void infer_concat(ir::InferenceContext& ctx) {
+  DataType elem = DataType::Undefined;
+  const ir::TypeInfo* shaped = nullptr;
+  for (int k = 0; k < ctx.input_count(); ++k) {
+    const ir::TypeInfo& t = ctx.input_type(k);
+    if (elem == DataType::Undefined) elem = t.elem;
+    if (t.has_shape && shaped == nullptr) shaped = &t;
+  }
+  if (shaped == nullptr) {
+    ctx.set_output_type(0, ir::TypeInfo::tensor(elem));
+    return;
+  }
+  const int64_t rank = static_cast<int64_t>(shaped->shape.size());
+  const int64_t axis = normalize_axis(concat_axis_attr(ctx.node()), rank, ctx.node());
+  ir::SymShape out = shaped->shape;
+  int64_t axis_total = 0;
+  bool axis_known = true;
+  for (int k = 0; k < ctx.input_count(); ++k) {
+    const ir::TypeInfo& t = ctx.input_type(k);
+    if (!t.has_shape) {
+      axis_known = false;
+      continue;
+    }
+    if (static_cast<int64_t>(t.shape.size()) != rank) ctx.fail("inputs have different ranks");
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis) continue;
+      // Prefer a known extent over a symbol when inputs disagree in what they know.
+      if (!out[d].known() && t.shape[d].known()) out[d] = t.shape[d];
+      if (out[d].known() && t.shape[d].known() && out[d].value != t.shape[d].value) {
+        ctx.fail("input " + std::to_string(k) + " has extent " + std::to_string(t.shape[d].value) + " on axis " +
+                 std::to_string(d) + ", expected " + std::to_string(out[d].value));
+      }
+    }
+    if (t.shape[axis].known()) {
+      axis_total += t.shape[axis].value;
+    } else {
+      axis_known = false;
+    }
+  }
+  out[axis] = axis_known ? ir::Dim::of(axis_total) : ir::Dim{};
+  ctx.set_output_type(0, ir::TypeInfo::tensor(elem, std::move(out)));
+}
+
+}  // namespace
+
+ONYXRT_REGISTER_OP({"", "Concat", 1, 3, make_concat, infer_concat});
+ONYXRT_REGISTER_OP({"", "Concat", 4, kMaxOpset, make_concat, infer_concat});
+
+}  // namespace onyxrt::ops

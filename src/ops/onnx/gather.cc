@@ -1,0 +1,90 @@
+// Gather: picks slices of `data` along `axis` at `indices` (int32 or int64; negative values count
+// from the end, from opset 11). Output shape: data[:axis] + indices.shape + data[axis+1:].
+#include <string>
+
+#include "ops/common/axes.h"
+#include "ops/common/element_copy.h"
+#include "ops/registry.h"
+
+namespace onyxrt::ops {
+namespace {
+
+template <typename I>
+void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis, const ir::Node& node) {
+  const Shape& ds = data.shape();
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= ds[d];
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < ds.size(); ++d) inner *= ds[d];
+  const int64_t extent = ds[axis];
+  const int64_t count = indices.size();
+  const I* idx = indices.data<I>();
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t i = static_cast<int64_t>(idx[j]);
+    if (i < -extent || i >= extent) {
+      throw_error(ErrorCode::InvalidArgument, node.describe() + ": index " + std::to_string(i) + " at position " +
+                                                  std::to_string(j) + " is out of range [" + std::to_string(-extent) +
+                                                  ", " + std::to_string(extent - 1) + "] for axis " +
+                                                  std::to_string(axis) + " of " + data.describe());
+    }
+  }
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t j = 0; j < count; ++j) {
+      int64_t i = static_cast<int64_t>(idx[j]);
+      if (i < 0) i += extent;
+      copy_elements(data.dtype(), data.raw(), (o * extent + i) * inner, out.mutable_raw(), (o * count + j) * inner,
+                    inner);
+    }
+  }
+}
+
+class GatherKernel : public OpKernel {
+ public:
+  void compute(KernelContext& ctx) const override {
+    const ir::Node& node = ctx.node();
+    const Tensor& data = ctx.required_input(0);
+    const Tensor& indices = ctx.required_input(1);
+    if (!element_copyable(data.dtype())) unsupported_type(node, 0, data.dtype());
+    const int64_t axis = normalize_axis(node.get_int("axis", 0), static_cast<int64_t>(data.rank()), node);
+    Shape out_shape(data.shape().begin(), data.shape().begin() + axis);
+    out_shape.insert(out_shape.end(), indices.shape().begin(), indices.shape().end());
+    out_shape.insert(out_shape.end(), data.shape().begin() + axis + 1, data.shape().end());
+    Tensor& y = ctx.allocate_output(0, data.dtype(), out_shape);
+    if (indices.dtype() == DataType::Int64) {
+      gather<int64_t>(data, indices, y, axis, node);
+    } else if (indices.dtype() == DataType::Int32) {
+      gather<int32_t>(data, indices, y, axis, node);
+    } else {
+      unsupported_type(node, 1, indices.dtype());
+    }
+  }
+};
+
+std::unique_ptr<OpKernel> make_gather(const ir::Node& node) {
+  const DataType dt = input_dtype(node, 0);
+  if (dt != DataType::Undefined && !element_copyable(dt)) unsupported_type(node, 0, dt);
+  const DataType it = input_dtype(node, 1);
+  if (it != DataType::Undefined && it != DataType::Int32 && it != DataType::Int64) unsupported_type(node, 1, it);
+  return std::make_unique<GatherKernel>();
+}
+
+void infer_gather(ir::InferenceContext& ctx) {
+  const ir::TypeInfo& data = ctx.input_type(0);
+  const ir::TypeInfo& indices = ctx.input_type(1);
+  if (!data.has_shape || !indices.has_shape) {
+    ctx.set_output_type(0, ir::TypeInfo::tensor(data.elem));
+    return;
+  }
+  const int64_t axis =
+      normalize_axis(ctx.node().get_int("axis", 0), static_cast<int64_t>(data.shape.size()), ctx.node());
+  ir::SymShape out(data.shape.begin(), data.shape.begin() + axis);
+  out.insert(out.end(), indices.shape.begin(), indices.shape.end());
+  out.insert(out.end(), data.shape.begin() + axis + 1, data.shape.end());
+  ctx.set_output_type(0, ir::TypeInfo::tensor(data.elem, std::move(out)));
+}
+
+}  // namespace
+
+ONYXRT_REGISTER_OP({"", "Gather", 1, kMaxOpset, make_gather, infer_gather});
+
+}  // namespace onyxrt::ops

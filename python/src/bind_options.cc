@@ -196,9 +196,7 @@ void bind_options(nb::module_& m) {
   m.def("set_default_logger_verbosity", [](int verbosity) {
     ONYXRT_ENFORCE(verbosity >= 0, ErrorCode::InvalidArgument,
                    "set_default_logger_verbosity: verbosity must be >= 0, got " + std::to_string(verbosity));
-    // core/logger.h has no process-wide verbosity yet: each session's log_verbosity_level applies.
-    Logger().warning("set_default_logger_verbosity has no effect on onyxrt yet: set "
-                     "SessionOptions.log_verbosity_level instead");
+    Logger::set_default_verbosity(verbosity);
   });
   m.def("_known_providers", [] {
     std::vector<std::string> names;

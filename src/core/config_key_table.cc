@@ -46,11 +46,11 @@ std::vector<Key> make_table() {
   const Scope R = Scope::Run;
   return {
       // session.* : loading and formats
-      {.name = "session.load_model_format", .scope = S, .type = Enum, .default_value = "", .allowed = kModelFormats, .component = "onnx/reader"},
+      {.name = "session.load_model_format", .scope = S, .type = Enum, .default_value = "", .allowed = kModelFormats, .component = "onnx/reader", .status = Effective},
       {.name = "session.save_model_format", .scope = S, .type = Enum, .default_value = "", .allowed = kModelFormats, .component = "onnx/writer"},
-      {.name = "session.use_ort_model_bytes_directly", .scope = S, .type = Bool, .default_value = "0", .component = "onnx/reader"},
+      {.name = "session.use_ort_model_bytes_directly", .scope = S, .type = Bool, .default_value = "0", .component = "onnx/reader", .status = Effective},
       {.name = "session.use_ort_model_bytes_for_initializers", .scope = S, .type = Bool, .default_value = "0", .component = "onnx/reader"},
-      {.name = "session.model_external_initializers_file_folder_path", .scope = S, .type = Path, .default_value = "", .component = "onnx/reader"},
+      {.name = "session.model_external_initializers_file_folder_path", .scope = S, .type = Path, .default_value = "", .component = "onnx/reader", .status = Effective},
       {.name = "session.optimized_model_external_initializers_file_name", .scope = S, .type = Path, .default_value = "", .component = "onnx/writer"},
       {.name = "session.optimized_model_external_initializers_min_size_in_bytes", .scope = S, .type = Int, .default_value = "1024", .min = 0, .max = INT64_MAX, .component = "onnx/writer"},
       {.name = "session.save_external_prepacked_constant_initializers", .scope = S, .type = Bool, .default_value = "0", .component = "plan/prepack"},
@@ -66,7 +66,7 @@ std::vector<Key> make_table() {
       {.name = "session.qdq_matmulnbits_block_size", .scope = S, .type = Int, .default_value = "0", .min = -1, .max = kIntMax, .component = "opt/qdq passes", .extra_check = check_matmulnbits_block_size},
       {.name = "session.enable_dq_matmulnbits_fusion", .scope = S, .type = Bool, .default_value = "0", .component = "opt/qdq passes"},
       {.name = "session.debug_layout_transformation", .scope = S, .type = Bool, .default_value = "0", .component = "opt/layout pass"},
-      {.name = "session.strict_shape_type_inference", .scope = S, .type = Bool, .default_value = "0", .component = "ir/shape inference"},
+      {.name = "session.strict_shape_type_inference", .scope = S, .type = Bool, .default_value = "0", .component = "ir/shape inference", .status = Effective},
       {.name = "session.allow_released_opsets_only", .scope = S, .type = Bool, .default_value = "0", .component = "ir/opset check"},
       // session.* : memory
       {.name = "session.use_env_allocators", .scope = S, .type = Bool, .default_value = "0", .component = "core/Allocator"},
@@ -98,7 +98,7 @@ std::vector<Key> make_table() {
       // optimization.*
       {.name = "optimization.enable_gelu_approximation", .scope = S, .type = Bool, .default_value = "0", .component = "opt/gelu fusion"},
       {.name = "optimization.enable_cast_chain_elimination", .scope = S, .type = Bool, .default_value = "0", .component = "opt/cast elimination"},
-      {.name = "optimization.disable_specified_optimizers", .scope = S, .type = Csv, .default_value = "", .component = "opt/PassManager"},
+      {.name = "optimization.disable_specified_optimizers", .scope = S, .type = Csv, .default_value = "", .component = "opt/PassManager", .status = Effective},
       {.name = "optimization.minimal_build_optimizations", .scope = S, .type = Enum, .default_value = "", .allowed = {"", "save", "apply"}, .component = "opt/PassManager"},
       {.name = "optimization.memory_optimizer_config", .scope = S, .type = Path, .default_value = "", .component = "training", .status = NotApplicable, .hardware = kTraining},
       {.name = "optimization.enable_memory_probe_recompute_config", .scope = S, .type = IntPair, .default_value = "0:0", .component = "training", .status = NotApplicable, .hardware = kTraining},

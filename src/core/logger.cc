@@ -1,5 +1,6 @@
 #include "core/logger.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@ namespace onyxrt {
 namespace {
 
 std::atomic<int> g_default_severity{static_cast<int>(Severity::Warning)};
+std::atomic<int> g_default_verbosity{0};
 
 std::mutex& sink_mutex() {
   static std::mutex m;
@@ -47,7 +49,7 @@ bool Logger::enabled(Severity s, int verbosity) const {
   int threshold = severity_ < 0 ? g_default_severity.load() : severity_;
   if (static_cast<int>(s) < threshold) return false;
   // VERBOSE messages carry a sub-level: shown only up to log_verbosity_level.
-  return s != Severity::Verbose || verbosity <= verbosity_;
+  return s != Severity::Verbose || verbosity <= std::max(verbosity_, g_default_verbosity.load());
 }
 
 void Logger::log(Severity s, std::string_view message, int verbosity) const {
@@ -64,6 +66,7 @@ void Logger::log(Severity s, std::string_view message, int verbosity) const {
 
 void Logger::set_default_severity(int severity) { g_default_severity.store(severity); }
 int Logger::default_severity() { return g_default_severity.load(); }
+void Logger::set_default_verbosity(int verbosity) { g_default_verbosity.store(verbosity); }
 
 void Logger::set_sink(Sink s) {
   std::lock_guard<std::mutex> lock(sink_mutex());

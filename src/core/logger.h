@@ -28,6 +28,9 @@ class Logger {
   // Process-wide default threshold (onnxruntime.set_default_logger_severity).
   static void set_default_severity(int severity);
   static int default_severity();
+  // Process-wide VERBOSE sub-level (onnxruntime.set_default_logger_verbosity); a logger shows
+  // VERBOSE messages up to the larger of its own level and this one.
+  static void set_default_verbosity(int verbosity);
   // Replaces the stderr sink (tests, Python). Receives the fully formatted line.
   using Sink = std::function<void(Severity, const std::string&)>;
   static void set_sink(Sink sink);

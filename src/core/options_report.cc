@@ -21,7 +21,8 @@ const char* order_name(ExecutionOrder o) {
 }  // namespace
 
 // Effective today: graph_optimization_level, intra_op_num_threads, log_*, logid, enable_profiling,
-// profile_file_prefix, execution_mode=ORT_SEQUENTIAL. Remove a line below when its feature lands.
+// profile_file_prefix, execution_mode=ORT_SEQUENTIAL, free dimension overrides, add_initializer,
+// add_external_initializers(_from_files_in_memory). Remove a line below when its feature lands.
 std::vector<std::string> ineffective_options(const SessionOptions& o) {
   const SessionOptions d;
   std::vector<std::string> out;
@@ -39,10 +40,6 @@ std::vector<std::string> ineffective_options(const SessionOptions& o) {
        std::string("use_deterministic_compute=") + py_bool(o.use_deterministic_compute));
   flag(o.use_per_session_threads != d.use_per_session_threads,
        std::string("use_per_session_threads=") + py_bool(o.use_per_session_threads));
-  flag(!o.free_dimension_overrides_by_name.empty(), "add_free_dimension_override_by_name");
-  flag(!o.free_dimension_overrides_by_denotation.empty(), "add_free_dimension_override_by_denotation");
-  flag(!o.initializers.empty(), "add_initializer / add_external_initializers");
-  flag(!o.external_files_in_memory.empty(), "add_external_initializers_from_files_in_memory");
   flag(!o.custom_op_libraries.empty(), "register_custom_ops_library");
   flag(o.provider_selection_policy >= 0, "set_provider_selection_policy (every policy selects " + std::string(kCpuProvider) + ")");
   flag(static_cast<bool>(o.provider_selection_delegate), "set_provider_selection_policy_delegate");

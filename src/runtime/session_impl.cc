@@ -1,5 +1,6 @@
 #include "runtime/session_impl.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -78,6 +79,7 @@ void SessionImpl::prepare() {
   int threads = options_.intra_op_num_threads > 0 ? options_.intra_op_num_threads : cpu_features().physical_cores;
   if (threads > 1) thread_pool_ = std::make_unique<ThreadPool>(ThreadPoolSettings{threads});
   executor_ = runtime::make_sequential_executor();
+  collect_constant_ranges(*graph_);
   describe_io();
   logger_->info("session ready: " + std::to_string(graph_->nodes().size()) + " nodes, " + std::to_string(threads) +
                 " intra-op thread(s), cpu: " + cpu_features().describe());
@@ -95,6 +97,22 @@ void SessionImpl::apply_user_initializers() {
                                                   " but the model's initializer is " + old.describe());
     graph_->initializers[name] = tensor;
   }
+}
+
+void SessionImpl::collect_constant_ranges(const ir::Graph& g) {
+  for (const auto& [_, t] : g.initializers) {
+    const char* begin = static_cast<const char*>(t.raw());
+    if (begin && t.nbytes()) constant_ranges_.emplace_back(begin, begin + t.nbytes());
+  }
+  for (const auto& node : g.nodes())
+    for (const auto& [_, attr] : node->attributes) {
+      if (attr.t.defined() && attr.t.nbytes()) {
+        const char* begin = static_cast<const char*>(attr.t.raw());
+        constant_ranges_.emplace_back(begin, begin + attr.t.nbytes());
+      }
+      if (attr.g) collect_constant_ranges(*attr.g);
+      for (const auto& sub : attr.graphs) collect_constant_ranges(*sub);
+    }
 }
 
 void SessionImpl::describe_io() {
@@ -204,13 +222,25 @@ std::vector<Value> SessionImpl::run(const std::vector<std::string>& output_names
     throw;
   }
 
+  std::vector<std::pair<const char*, const char*>> fed_ranges;
+  for (const auto& [_, value] : feeds)
+    if (value.is_tensor() && value.tensor().nbytes()) {
+      const char* begin = static_cast<const char*>(value.tensor().raw());
+      fed_ranges.emplace_back(begin, begin + value.tensor().nbytes());
+    }
+  auto aliases = [&](const Tensor& t) {
+    const char* p = static_cast<const char*>(t.raw());
+    auto inside = [p](const auto& r) { return p >= r.first && p < r.second; };
+    return std::any_of(constant_ranges_.begin(), constant_ranges_.end(), inside) ||
+           std::any_of(fed_ranges.begin(), fed_ranges.end(), inside);
+  };
   std::vector<Value> results;
   for (const ir::Value* v : fetches) {
     const Value* value = frame.find(v);
     if (!value) throw_error(ErrorCode::RuntimeException, "output '" + v->name + "' was not computed");
-    // Outputs never alias the model's constants or the caller's inputs.
-    bool aliased = v->is_initializer || v->is_graph_input;
-    results.push_back(aliased && value->is_tensor() ? Value(value->tensor().clone()) : *value);
+    // Outputs never alias the model's constants or the caller's inputs (onnxruntime copies too).
+    bool copy = value->is_tensor() && value->tensor().nbytes() && aliases(value->tensor());
+    results.push_back(copy ? Value(value->tensor().clone()) : *value);
   }
   profiler_.record("Session", "model_run", run_begin);
   return results;

@@ -42,6 +42,7 @@ class SessionImpl {
   void describe_io();
   Value validated_feed(const ir::Value& input, const Value& fed) const;
   std::unordered_set<const ir::Node*> nodes_needed_for(const std::vector<const ir::Value*>& fetches) const;
+  void collect_constant_ranges(const ir::Graph& g);
 
   SessionOptions options_;
   std::unique_ptr<Logger> logger_;
@@ -54,6 +55,9 @@ class SessionImpl {
   runtime::Profiler profiler_;
   std::shared_ptr<Allocator> allocator_;
   std::vector<IoInfo> inputs_, outputs_, overridable_;
+  // Byte ranges of every initializer (all graphs): an output that views one (Identity, Reshape of
+  // a weight) is copied so callers can never write into the model's constants.
+  std::vector<std::pair<const char*, const char*>> constant_ranges_;
   ModelMetadata metadata_;
 };
 

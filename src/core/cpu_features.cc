@@ -74,7 +74,9 @@ CpuFeatures detect() {
 std::string CpuFeatures::describe() const {
   std::string s;
   auto add = [&](bool on, const char* name) {
-    if (on) s += (s.empty() ? "" : " ") + std::string(name);
+    if (!on) return;
+    if (!s.empty()) s += ' ';
+    s += name;
   };
   add(sse42, "sse4.2");
   add(avx, "avx");

@@ -61,6 +61,7 @@ struct TensorProto {
   std::vector<std::string> string_data;
   std::vector<int64_t> int64_data;
   std::string name;
+  bool has_name = false;  // onnx.proto is proto2: an explicit "" differs from absent
   std::string doc_string;
   bool has_raw_data = false;
   ByteView raw_data;
@@ -119,6 +120,7 @@ struct NodeProto {
   std::string name;
   std::string op_type;
   std::string domain;
+  bool has_domain = false;
   std::string overload;
   std::vector<AttributeProto> attribute;
   std::string doc_string;
@@ -146,6 +148,7 @@ struct GraphProto {
 struct OperatorSetIdProto {
   std::string domain;
   int64_t version = 0;
+  bool has_domain = false;  // after version so that {domain, version} initialisation keeps working
 };
 
 struct FunctionProto {

@@ -1,11 +1,13 @@
-// BatchNormalization (ONNX opsets 1, 6, 7, 9, 14, 15), inference mode only:
+// BatchNormalization (ONNX opsets 1, 6, 7, 9, 14, 15):
 //   Y = (X - mean) / sqrt(var + epsilon) * scale + B, per channel (dim 1).
 // Opsets before 9 may set spatial=0, which makes the statistics per activation ([C, D1, ...]).
-// Training (opset >= 14 training_mode=1, or earlier opsets whose running-statistics outputs are
-// used) is refused at session creation.
+// Opset >= 14 training_mode=1 normalises with the batch's own statistics and outputs the updated
+// running statistics (input * momentum + batch * (1 - momentum)), as the ONNX reference does.
+// Training in earlier opsets (their running-statistics outputs used) is refused at session creation.
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include "ops/registry.h"
 
@@ -22,8 +24,11 @@ double param_at(const Tensor& t, int64_t i) {
 
 class BatchNormKernel final : public OpKernel {
  public:
-  explicit BatchNormKernel(const ir::Node& node)
-      : epsilon_(node.get_float("epsilon", 1e-5f)), spatial_(node.opset >= 9 || node.get_int("spatial", 1) != 0) {}
+  BatchNormKernel(const ir::Node& node, bool training)
+      : epsilon_(node.get_float("epsilon", 1e-5f)),
+        momentum_(node.get_float("momentum", 0.9f)),
+        spatial_(node.opset >= 9 || node.get_int("spatial", 1) != 0),
+        training_(training) {}
 
   void compute(KernelContext& ctx) const override {
     const Tensor& X = ctx.required_input(0);
@@ -58,17 +63,27 @@ class BatchNormKernel final : public OpKernel {
       params[i - 1] = &p;
     }
     Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    const T* x = X.data<T>();
+    // Statistics used for normalising: the inputs', or in training the batch's (biased variance).
+    std::vector<double> mean(stats), var(stats);
+    for (int64_t s = 0; s < stats; ++s) {
+      mean[s] = param_at(*params[2], s);
+      var[s] = param_at(*params[3], s);
+    }
+    if (training_) {
+      batch_statistics(x, N, C, inner, mean, var);
+      write_running_statistics(ctx, *params[2], *params[3], mean, var);
+    }
     if (X.size() == 0) return;
     // y = x * mul + add, folded once per statistic.
     Tensor folded = Tensor::allocate(X.dtype(), {2, stats}, ctx.allocator());
     T* mul = folded.mutable_data<T>();
     T* add = mul + stats;
     for (int64_t s = 0; s < stats; ++s) {
-      const double m = param_at(*params[0], s) / std::sqrt(param_at(*params[3], s) + static_cast<double>(epsilon_));
+      const double m = param_at(*params[0], s) / std::sqrt(var[s] + static_cast<double>(epsilon_));
       mul[s] = static_cast<T>(m);
-      add[s] = static_cast<T>(param_at(*params[1], s) - param_at(*params[2], s) * m);
+      add[s] = static_cast<T>(param_at(*params[1], s) - mean[s] * m);
     }
-    const T* x = X.data<T>();
     T* y = Y.mutable_data<T>();
     ThreadPool::parallel_for(ctx.thread_pool(), N * C, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, inner)),
                              [&](int64_t begin, int64_t end) {
@@ -88,8 +103,49 @@ class BatchNormKernel final : public OpKernel {
                              });
   }
 
+  template <typename T>
+  static void batch_statistics(const T* x, int64_t N, int64_t C, int64_t inner, std::vector<double>& mean,
+                               std::vector<double>& var) {
+    const double count = static_cast<double>(N * inner);
+    for (int64_t c = 0; c < C; ++c) {
+      double sum = 0, sq = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* xp = x + (n * C + c) * inner;
+        for (int64_t i = 0; i < inner; ++i) sum += static_cast<double>(xp[i]);
+      }
+      const double m = count > 0 ? sum / count : 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* xp = x + (n * C + c) * inner;
+        for (int64_t i = 0; i < inner; ++i) sq += (static_cast<double>(xp[i]) - m) * (static_cast<double>(xp[i]) - m);
+      }
+      mean[c] = m;
+      var[c] = count > 0 ? sq / count : 0.0;
+    }
+  }
+
+  void write_running_statistics(KernelContext& ctx, const Tensor& input_mean, const Tensor& input_var,
+                                const std::vector<double>& mean, const std::vector<double>& var) const {
+    const double mom = momentum_;
+    const Tensor* inputs[2] = {&input_mean, &input_var};
+    const std::vector<double>* batch[2] = {&mean, &var};
+    for (int k = 0; k < 2; ++k) {
+      if (!ctx.output_requested(1 + k)) continue;
+      Tensor& out = ctx.allocate_output(1 + k, inputs[k]->dtype(), inputs[k]->shape());
+      for (int64_t s = 0; s < out.size(); ++s) {
+        const double v = param_at(*inputs[k], s) * mom + (*batch[k])[s] * (1.0 - mom);
+        if (out.dtype() == DataType::Float) {
+          out.mutable_data<float>()[s] = static_cast<float>(v);
+        } else {
+          out.mutable_data<double>()[s] = v;
+        }
+      }
+    }
+  }
+
   float epsilon_;
+  float momentum_;
   bool spatial_;
+  bool training_;
 };
 
 bool output_used(const ir::Node& node, size_t i) {
@@ -99,18 +155,17 @@ bool output_used(const ir::Node& node, size_t i) {
 }
 
 std::unique_ptr<OpKernel> make_batch_norm(const ir::Node& node) {
-  const bool training = node.opset >= 14 ? node.get_int("training_mode", 0) != 0
-                                         : output_used(node, 1) || output_used(node, 2) || output_used(node, 3) ||
-                                               output_used(node, 4);
-  if (training)
+  const bool training = node.opset >= 14 && node.get_int("training_mode", 0) != 0;
+  const bool legacy_training = node.opset < 14 && (output_used(node, 1) || output_used(node, 2) ||
+                                                   output_used(node, 3) || output_used(node, 4));
+  if (legacy_training)
     throw_error(ErrorCode::NotImplemented,
-                node.describe() + ": training mode (running statistics outputs) is not supported; onyxrt runs "
-                                  "BatchNormalization in inference mode only");
+                node.describe() + ": training outputs of BatchNormalization before opset 14 are not supported");
   for (int i = 0; i < 5; ++i) {
     const DataType t = input_dtype(node, i);
     if (t != DataType::Undefined && !bn_dtype_supported(t)) unsupported_type(node, i, t);
   }
-  return std::make_unique<BatchNormKernel>(node);
+  return std::make_unique<BatchNormKernel>(node, training);
 }
 
 void infer_batch_norm(ir::InferenceContext& ctx) {

@@ -73,24 +73,24 @@ def run_onyxrt(model, feeds):
     return sess.run(None, feeds)
 
 
-def assert_same(got, want, rtol=RTOL):
+def assert_same(got, want, rtol=RTOL, atol=0.0):
     assert len(got) == len(want)
     for g, w in zip(got, want):
         g, w = np.asarray(g), np.asarray(w)
         assert g.shape == w.shape, (g.shape, w.shape)
         assert g.dtype == w.dtype, (g.dtype, w.dtype)
         if np.issubdtype(w.dtype, np.floating):
-            np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=0)
+            np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=rtol, atol=atol)
         else:
             np.testing.assert_array_equal(g, w)
 
 
-def check(nodes, inputs, outputs, opset, initializers=(), rtol=RTOL):
+def check(nodes, inputs, outputs, opset, initializers=(), rtol=RTOL, atol=0.0):
     """Runs the model on onyxrt and the oracle and compares every output."""
     model = make_model(nodes, inputs, outputs, opset, initializers)
     want = run_oracle(model, inputs)
     got = run_onyxrt(model, inputs)
-    assert_same(got, want, rtol)
+    assert_same(got, want, rtol, atol)
     return got
 
 

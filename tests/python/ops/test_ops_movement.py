@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from single_node_models import check, rand
+from single_node_models import assert_same, check, make_model, rand, run_onyxrt
 
 DTYPES = [np.float32, np.float16, np.float64, np.int8, np.int64, np.uint16, np.bool_, object]
 
@@ -163,7 +163,16 @@ GATHER_CASES = [((5, 4), [0, -1, 2], 0), ((3, 4, 5), [[1, -4], [3, 0]], 1), ((3,
 @pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_, object], ids=ids)
 def test_gather(shape, indices, axis, itype, dtype):
     inputs = {"x": data(shape, dtype), "i": np.array(indices, itype)}
-    check(helper.make_node("Gather", ["x", "i"], ["y"], axis=axis), inputs, {"y": None}, opset=13)
+    node = helper.make_node("Gather", ["x", "i"], ["y"], axis=axis)
+    if dtype is object:
+        # onnxruntime 1.2x returns empty strings for all but the first element of each gathered
+        # row of a string tensor; the ONNX reference evaluator is the oracle here.
+        from onnx.reference import ReferenceEvaluator
+
+        model = make_model(node, inputs, {"y": None}, 13)
+        assert_same(run_onyxrt(model, inputs), ReferenceEvaluator(model).run(None, inputs))
+        return
+    check(node, inputs, {"y": None}, opset=13)
 
 
 @pytest.mark.parametrize("opset", [1, 11])

@@ -199,15 +199,36 @@ TEST(OpsBatchNormTest, InferenceMatchesFormula) {
   auto out = h.run();
   expect_close<float>(out[0].tensor(), want, X.shape(), 1e-5);
 }
-TEST(OpsBatchNormTest, TrainingModeIsRejectedAtCreation) {
-  NodeHarness h("BatchNormalization", 15);
-  for (int i = 0; i < 5; ++i) h.add_input(Tensor::allocate(DataType::Float, i == 0 ? Shape{1, 2, 2} : Shape{2}));
+TEST(OpsBatchNormTest, TrainingModeNormalisesWithBatchStatistics) {
+  // X is [N=2, C=2, 3]; the mean/var inputs are deliberately wrong: training mode must ignore them
+  // for Y and blend them into the running statistics with momentum.
+  NodeHarness h("BatchNormalization", 15, 3);
+  Tensor X = Tensor::allocate(DataType::Float, {2, 2, 3});
+  for (int i = 0; i < 12; ++i) X.mutable_data<float>()[i] = static_cast<float>((i * 7) % 5) - 1.5f;
+  h.add_input(X);
+  for (int i = 1; i < 5; ++i) {
+    Tensor p = Tensor::allocate(DataType::Float, {2});
+    p.mutable_data<float>()[0] = p.mutable_data<float>()[1] = i == 1 ? 1.0f : (i == 2 ? 0.0f : 100.0f);
+    h.add_input(p);
+  }
   h.attr_int("training_mode", 1);
-  try {
-    h.create();
-    FAIL() << "training_mode=1 was accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::NotImplemented);
+  h.attr_float("momentum", 0.75f);
+  auto out = h.run();
+  for (int c = 0; c < 2; ++c) {
+    double sum = 0, sq = 0;
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 3; ++i) sum += X.data<float>()[(n * 2 + c) * 3 + i];
+    const double mean = sum / 6;
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 3; ++i) sq += std::pow(X.data<float>()[(n * 2 + c) * 3 + i] - mean, 2);
+    const double var = sq / 6;
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 3; ++i) {
+        const int k = (n * 2 + c) * 3 + i;
+        EXPECT_NEAR(out[0].tensor().data<float>()[k], (X.data<float>()[k] - mean) / std::sqrt(var + 1e-5), 1e-4);
+      }
+    EXPECT_NEAR(out[1].tensor().data<float>()[c], 100 * 0.75 + mean * 0.25, 1e-4);
+    EXPECT_NEAR(out[2].tensor().data<float>()[c], 100 * 0.75 + var * 0.25, 1e-4);
   }
 }
 

@@ -95,13 +95,21 @@ class InferenceSession:
         return [(name, _values.value_from_python(value, self._input_types.get(name, "")))
                 for name, value in input_feed.items()]
 
+    def _validate_input(self, feed_input_names):
+        # onnxruntime checks this in Python and raises ValueError; users catch that class.
+        missing = [i.name for i in self.get_inputs() if i.name not in feed_input_names and not i.type.startswith("optional")]
+        if missing:
+            raise ValueError(f"Required inputs ({missing}) are missing from input feed ({list(feed_input_names)}).")
+
     def run(self, output_names, input_feed, run_options=None):
         """Returns one numpy array (list, dict or None for non-tensor outputs) per requested output."""
+        self._validate_input(list(input_feed))
         outputs = self._sess.run(list(output_names or []), self._feeds(input_feed),
                                  run_options if run_options is not None else _C.RunOptions())
         return [_values.value_to_python(v) for v in outputs]
 
     def run_with_ort_values(self, output_names, input_dict_ort_values, run_options=None):
+        self._validate_input(list(input_dict_ort_values))
         outputs = self._sess.run(list(output_names or []), self._feeds(input_dict_ort_values),
                                  run_options if run_options is not None else _C.RunOptions())
         return [OrtValue(v) for v in outputs]

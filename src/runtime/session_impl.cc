@@ -198,9 +198,13 @@ std::vector<Value> SessionImpl::run(const std::vector<std::string>& output_names
     if (!fed.insert(name).second) throw_error(ErrorCode::InvalidArgument, "input '" + name + "' is fed twice");
     frame.set(input, validated_feed(*input, value));
   }
-  for (const ir::Value* input : graph_->inputs)
-    if (!input->is_initializer && !fed.count(input->name))
+  for (const ir::Value* input : graph_->inputs) {
+    if (input->is_initializer || fed.count(input->name)) continue;
+    // An optional-typed input may be left out: it is then an empty optional.
+    if (input->type.kind != ir::TypeInfo::Kind::Optional)
       throw_error(ErrorCode::InvalidArgument, "Missing Input: " + input->name);
+    frame.set(input, Value::none());
+  }
 
   runtime::RunContext run;
   run.state = &state_;

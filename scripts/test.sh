@@ -9,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO="$(pwd)"
+# ccache keys on paths relative to the checkout, so every clone and build folder shares hits.
+export CCACHE_BASEDIR="$REPO" CCACHE_NOHASHDIR=1
 JOBS="${ONYXRT_JOBS:-2}"
 START=$(date +%s)
 

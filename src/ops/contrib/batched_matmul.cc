@@ -1,0 +1,86 @@
+#include "ops/contrib/batched_matmul.h"
+
+#include <algorithm>
+
+#include "ir/shape_inference.h"
+#include "kernels/ref/gemm.h"
+
+namespace onyxrt::ops::contrib {
+
+MatMulShapes plan_batched_matmul(const ir::Node& node, const Shape& a, const Shape& b) {
+  auto fail = [&](const std::string& what) {
+    throw_error(ErrorCode::InvalidArgument, node.describe() + ": " + what + " (A " + shape_to_string(a) + ", B " +
+                                                shape_to_string(b) + ")");
+  };
+  if (a.empty() || b.empty()) fail("matmul operands must have rank >= 1");
+  MatMulShapes p;
+  const bool a_vec = a.size() == 1, b_vec = b.size() == 1;
+  p.M = a_vec ? 1 : a[a.size() - 2];
+  p.K = a.back();
+  const int64_t kb = b_vec ? b[0] : b[b.size() - 2];
+  p.N = b_vec ? 1 : b.back();
+  if (kb != p.K) fail("inner dims differ");
+  const Shape ab(a.begin(), a.end() - (a_vec ? 1 : 2));
+  const Shape bb(b.begin(), b.end() - (b_vec ? 1 : 2));
+  const size_t r = std::max(ab.size(), bb.size());
+  p.a_batch.assign(r - ab.size(), 1);
+  p.a_batch.insert(p.a_batch.end(), ab.begin(), ab.end());
+  p.b_batch.assign(r - bb.size(), 1);
+  p.b_batch.insert(p.b_batch.end(), bb.begin(), bb.end());
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t da = p.a_batch[i], db = p.b_batch[i];
+    if (da != db && da != 1 && db != 1) fail("batch dims do not broadcast");
+    p.batch.push_back(da == 1 ? db : da);
+  }
+  p.out = p.batch;
+  if (!a_vec) p.out.push_back(p.M);
+  if (!b_vec) p.out.push_back(p.N);
+  return p;
+}
+
+template <typename T>
+void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a, const T* b, T* y) {
+  const int64_t rows = shape_size(p.batch) * p.M;
+  if (rows == 0 || p.N == 0) return;
+  const size_t r = p.batch.size();
+  auto offsets = [&](int64_t bi, int64_t& a_off, int64_t& b_off) {
+    a_off = 0, b_off = 0;
+    int64_t a_stride = p.M * p.K, b_stride = p.K * p.N;
+    for (size_t d = r; d-- > 0;) {
+      const int64_t idx = bi % p.batch[d];
+      bi /= p.batch[d];
+      if (p.a_batch[d] != 1) a_off += idx * a_stride;
+      if (p.b_batch[d] != 1) b_off += idx * b_stride;
+      a_stride *= p.a_batch[d];
+      b_stride *= p.b_batch[d];
+    }
+  };
+  const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, p.N * p.K));
+  ThreadPool::parallel_for(pool, rows, min_rows, [&](int64_t begin, int64_t end) {
+    while (begin < end) {
+      const int64_t bi = begin / p.M, m0 = begin % p.M;
+      const int64_t m1 = std::min(p.M, m0 + (end - begin));
+      int64_t a_off, b_off;
+      offsets(bi, a_off, b_off);
+      kernels::gemm_ref<T>(false, false, m1 - m0, p.N, p.K, alpha, a + a_off + m0 * p.K, p.K, b + b_off, p.N, T(0),
+                           y + (bi * p.M + m0) * p.N, p.N);
+      begin += m1 - m0;
+    }
+  });
+}
+
+template void batched_matmul<float>(ThreadPool*, const MatMulShapes&, float, const float*, const float*, float*);
+template void batched_matmul<double>(ThreadPool*, const MatMulShapes&, double, const double*, const double*, double*);
+
+ir::TypeInfo infer_matmul_type(ir::InferenceContext& ctx, const ir::TypeInfo& a, const ir::TypeInfo& b, DataType elem) {
+  if (!a.has_shape || !b.has_shape || a.shape.empty() || b.shape.empty()) return ir::TypeInfo::tensor(elem);
+  const bool a_vec = a.shape.size() == 1, b_vec = b.shape.size() == 1;
+  const ir::SymShape ab(a.shape.begin(), a.shape.end() - (a_vec ? 1 : 2));
+  const ir::SymShape bb(b.shape.begin(), b.shape.end() - (b_vec ? 1 : 2));
+  ir::SymShape out = ir::broadcast_shapes(ab, bb, ctx);
+  if (!a_vec) out.push_back(a.shape[a.shape.size() - 2]);
+  if (!b_vec) out.push_back(b.shape.back());
+  return ir::TypeInfo::tensor(elem, std::move(out));
+}
+
+}  // namespace onyxrt::ops::contrib

@@ -17,6 +17,9 @@ START=$(date +%s)
 step() { echo; echo "=== [$(( $(date +%s) - START ))s] $*"; }
 
 step "set-up"
+# The wheel is built with the same flags as the C++ test build below, so ccache compiles the
+# library once for both.
+export SKBUILD_CMAKE_DEFINE="ONYXRT_WERROR=ON"
 bash scripts/setup.sh
 export PATH="$REPO/.venv/bin:$PATH"
 PY="$REPO/.venv/bin/python"

@@ -38,7 +38,9 @@ TEST(OpsHE8M0Test, PowersOfTwoAreExactAndRoundingModesDiffer) {
   for (int e = -127; e <= 127; ++e) {
     const float v = std::ldexp(1.0f, e);
     const uint8_t code = kernels::float_to_float8e8m0(v, true, kernels::E8M0Rounding::Up);
-    if (std::isnormal(v)) EXPECT_EQ(kernels::float8e8m0_to_float(code), v) << e;
+    if (std::isnormal(v)) {
+      EXPECT_EQ(kernels::float8e8m0_to_float(code), v) << e;
+    }
   }
   EXPECT_EQ(kernels::float8e8m0_to_float(kernels::float_to_float8e8m0(3.0f, true, kernels::E8M0Rounding::Up)), 4.0f);
   EXPECT_EQ(kernels::float8e8m0_to_float(kernels::float_to_float8e8m0(3.0f, true, kernels::E8M0Rounding::Down)), 2.0f);

@@ -1,0 +1,262 @@
+// SGEMM driver: cache blocking, packing and threading around a micro-kernel from sgemm_ukernels.h.
+//
+// Loop nest of one task (mc rows of C, a range of nc-column blocks):
+//   for each K block (kc):       pack A block (mc x kc, MR-row panels, alpha applied)
+//     for each nc block:         pack B block (kc x nc, NR-column panels) -> L2
+//       for each MR panel of A:  its kc x MR micro-panel stays in L1
+//         for each NR panel of B: micro-kernel on one MR x NR tile of C
+// Tasks form a grid over M x N; the pool runs them with parallel_for. Every C tile is computed by
+// one micro-kernel call per K block in the same order whatever the grid, so the result does not
+// depend on the thread count.
+//
+// Packed B layout (pack_b): for each K block starting at p0 (kc = min(KC, K - p0)), at offset
+// p0 * Npad, the ceil(N / NR) panels of kc x NR floats, columns past N zero-filled.
+#include "kernels/sgemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "core/thread_pool.h"
+#include "onyxrt/status.h"
+#include "kernels/sgemm_ukernels.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+constexpr std::align_val_t kAlign{64};
+constexpr int kMaxTile = 16 * 64;  // floats; every MR x NR in the list fits
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+std::shared_ptr<float[]> aligned_floats(int64_t n) {
+  float* p = static_cast<float*>(::operator new[](static_cast<size_t>(n) * sizeof(float), kAlign));
+  return std::shared_ptr<float[]>(p, [](float* q) { ::operator delete[](q, kAlign); });
+}
+
+// Per-thread packing buffers, grown on demand and kept: a GEMM per op call must not page-fault
+// megabytes of fresh memory every time.
+float* scratch(int slot, int64_t n) {
+  struct Buffer {
+    std::shared_ptr<float[]> data;
+    int64_t size = 0;
+  };
+  thread_local Buffer buffers[2];
+  Buffer& b = buffers[slot];
+  if (b.size < n) {
+    b.data = aligned_floats(n);
+    b.size = n;
+  }
+  return b.data.get();
+}
+
+// Rows [i0, i0 + mc) x columns [p0, p0 + kc) of alpha * op(A) into MR-row panels; rows past M
+// are zero so that edge tiles need no special micro-kernel.
+void pack_a(const SgemmUkernel& uk, bool trans_a, const float* A, int64_t lda, int64_t M, int64_t i0, int64_t mc,
+            int64_t p0, int64_t kc, float alpha, float* dst) {
+  const int MR = uk.mr;
+  for (int64_t r = 0; r < mc; r += MR, dst += MR * kc) {
+    const int64_t rows = std::min<int64_t>(MR, M - (i0 + r));
+    if (!trans_a) {
+      for (int64_t i = 0; i < rows; ++i) {
+        const float* src = A + (i0 + r + i) * lda + p0;
+        for (int64_t k = 0; k < kc; ++k) dst[k * MR + i] = alpha * src[k];
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = A + (p0 + k) * lda + i0 + r;
+        for (int64_t i = 0; i < rows; ++i) dst[k * MR + i] = alpha * src[i];
+      }
+    }
+    for (int64_t i = rows; i < MR; ++i)
+      for (int64_t k = 0; k < kc; ++k) dst[k * MR + i] = 0.0f;
+  }
+}
+
+// Columns [j0, j0 + nc) x rows [p0, p0 + kc) of op(B) into NR-column panels, columns past N zero.
+void pack_b_block(const SgemmUkernel& uk, bool trans_b, const float* B, int64_t ldb, int64_t N, int64_t j0,
+                  int64_t nc, int64_t p0, int64_t kc, float* dst) {
+  const int NR = uk.nr;
+  for (int64_t q = 0; q < nc; q += NR, dst += NR * kc) {
+    const int64_t cols = std::min<int64_t>(NR, N - (j0 + q));
+    if (!trans_b) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = B + (p0 + k) * ldb + j0 + q;
+        float* d = dst + k * NR;
+        std::memcpy(d, src, static_cast<size_t>(cols) * sizeof(float));
+        for (int64_t j = cols; j < NR; ++j) d[j] = 0.0f;
+      }
+    } else {
+      for (int64_t j = 0; j < cols; ++j) {
+        const float* src = B + (j0 + q + j) * ldb + p0;
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = src[k];
+      }
+      for (int64_t j = cols; j < NR; ++j)
+        for (int64_t k = 0; k < kc; ++k) dst[k * NR + j] = 0.0f;
+    }
+  }
+}
+
+struct Problem {
+  const SgemmUkernel* uk;
+  bool trans_a, trans_b;
+  int64_t M, N, K;
+  float alpha;
+  const float* A;
+  int64_t lda;
+  const float* B;  // null when packed is used
+  int64_t ldb;
+  const PackedB* packed;
+  float beta;
+  float* C;
+  int64_t ldc;
+  const SgemmEpilogue* epilogue;
+};
+
+void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
+                    int64_t j0) {
+  for (int64_t i = 0; i < rows; ++i) {
+    float* row = c + i * ldc;
+    if (ep.bias_kind == SgemmEpilogue::Bias::kPerColumn) {
+      for (int64_t j = 0; j < cols; ++j) row[j] += ep.bias[j0 + j];
+    } else if (ep.bias_kind == SgemmEpilogue::Bias::kPerRow) {
+      const float b = ep.bias[i0 + i];
+      for (int64_t j = 0; j < cols; ++j) row[j] += b;
+    }
+    if (ep.relu)
+      for (int64_t j = 0; j < cols; ++j) row[j] = std::max(row[j], 0.0f);
+  }
+}
+
+bool has_epilogue(const SgemmEpilogue& ep) { return ep.relu || ep.bias_kind != SgemmEpilogue::Bias::kNone; }
+
+// Rows [i0, i0 + mc) of C, N blocks [jn_begin, jn_end) of width nc. The K loop is outermost so
+// that the A block is packed once per K block and reused across all of the task's N blocks.
+void run_task(const Problem& p, int64_t i0, int64_t mc, int64_t jn_begin, int64_t jn_end, int64_t nc) {
+  const SgemmUkernel& uk = *p.uk;
+  const int MR = uk.mr, NR = uk.nr;
+  const int64_t npad = round_up(p.N, NR);
+  float* a_block = scratch(0, round_up(mc, MR) * uk.kc);
+  float* b_scratch = p.packed ? nullptr : scratch(1, round_up(nc, NR) * uk.kc);
+  alignas(64) float tile[kMaxTile];
+  const bool epilogue = has_epilogue(*p.epilogue);
+
+  for (int64_t p0 = 0; p0 < p.K; p0 += uk.kc) {
+    const int64_t kc = std::min(uk.kc, p.K - p0);
+    pack_a(uk, p.trans_a, p.A, p.lda, p.M, i0, mc, p0, kc, p.alpha, a_block);
+    const float beta = p0 == 0 ? p.beta : 1.0f;
+    const bool last = p0 + kc == p.K;
+    for (int64_t jn = jn_begin; jn < jn_end; ++jn) {
+      const int64_t j0 = jn * nc, ncur = std::min(nc, p.N - j0);
+      const float* b_block;
+      if (p.packed) {
+        b_block = p.packed->data.get() + p0 * npad + (j0 / NR) * kc * NR;
+      } else {
+        pack_b_block(uk, p.trans_b, p.B, p.ldb, p.N, j0, ncur, p0, kc, b_scratch);
+        b_block = b_scratch;
+      }
+      for (int64_t ir = 0; ir < mc; ir += MR) {
+        const float* a = a_block + ir * kc;
+        const int64_t rows = std::min<int64_t>(MR, mc - ir);
+        for (int64_t jr = 0; jr < ncur; jr += NR) {
+          const int64_t cols = std::min<int64_t>(NR, ncur - jr);
+          float* c = p.C + (i0 + ir) * p.ldc + j0 + jr;
+          const float* b = b_block + jr * kc;
+          if (rows == MR && cols == NR) {
+            uk.fn(kc, a, b, c, p.ldc, beta);
+          } else {
+            uk.fn(kc, a, b, tile, NR, 0.0f);
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = 0; j < cols; ++j) {
+                float& dst = c[i * p.ldc + j];
+                dst = beta == 0.0f ? tile[i * NR + j] : tile[i * NR + j] + beta * dst;
+              }
+          }
+          if (last && epilogue) apply_epilogue(*p.epilogue, c, p.ldc, rows, cols, i0 + ir, j0 + jr);
+        }
+      }
+    }
+  }
+}
+
+// K == 0: op(A) * op(B) is all zeros, C = beta * C + bias.
+void scale_c_only(const Problem& p) {
+  for (int64_t i = 0; i < p.M; ++i) {
+    float* row = p.C + i * p.ldc;
+    for (int64_t j = 0; j < p.N; ++j) row[j] = p.beta == 0.0f ? 0.0f : p.beta * row[j];
+  }
+  apply_epilogue(*p.epilogue, p.C, p.ldc, p.M, p.N, 0, 0);
+}
+
+void run(const Problem& p, ThreadPool* pool) {
+  if (p.M <= 0 || p.N <= 0) return;
+  if (p.K <= 0) return scale_c_only(p);
+  const SgemmUkernel& uk = *p.uk;
+  if (uk.mr * uk.nr > kMaxTile) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
+  const int MR = uk.mr, NR = uk.nr;
+  // Grid of tasks: start from the cache-sized blocks, then split the dimension with more tiles per
+  // block until every thread has work, and even out block sizes so no thread gets a sliver.
+  const int threads = pool ? pool->num_threads() : 1;
+  int64_t nm = ceil_div(p.M, uk.mc), nn = ceil_div(p.N, uk.nc);
+  const int64_t tiles_m = ceil_div(p.M, MR), tiles_n = ceil_div(p.N, NR);
+  while (nm * nn < 2 * threads && threads > 1 && (nm < tiles_m || nn < tiles_n)) {
+    const bool split_n = nn < tiles_n && (nm >= tiles_m || tiles_n * nm >= tiles_m * nn);
+    (split_n ? nn : nm)++;
+    if (nm * nn >= threads && (nm * nn) % threads == 0) break;
+  }
+  const int64_t mc = round_up(ceil_div(p.M, nm), MR), nc = round_up(ceil_div(p.N, nn), NR);
+  nm = ceil_div(p.M, mc);
+  nn = ceil_div(p.N, nc);
+  ThreadPool::parallel_for(pool, nm * nn, 1, [&](int64_t begin, int64_t end) {
+    // Consecutive tasks in one M block share its packed A: run them as one N range.
+    for (int64_t t = begin; t < end;) {
+      const int64_t im = t / nn, jn_end = std::min(end - im * nn, nn);
+      const int64_t i0 = im * mc;
+      run_task(p, i0, std::min(mc, p.M - i0), t % nn, jn_end, nc);
+      t = im * nn + jn_end;
+    }
+  });
+}
+
+}  // namespace
+
+void sgemm_with_ukernel(const SgemmUkernel& uk, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                        float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                        int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue) {
+  run(Problem{&uk, trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, nullptr, beta, C, ldc, &epilogue}, pool);
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ThreadPool* pool,
+           const SgemmEpilogue& epilogue) {
+  sgemm_with_ukernel(sgemm_selected_ukernel(), trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, pool,
+                     epilogue);
+}
+
+PackedB pack_b_with_ukernel(const SgemmUkernel& uk, bool trans_b, int64_t K, int64_t N, const float* B,
+                            int64_t ldb) {
+  PackedB packed;
+  packed.K = K;
+  packed.N = N;
+  packed.ukernel = &uk;
+  const int64_t npad = round_up(std::max<int64_t>(N, 1), uk.nr);
+  packed.size = std::max<int64_t>(K, 1) * npad;
+  packed.data = aligned_floats(packed.size);
+  for (int64_t p0 = 0; p0 < K; p0 += uk.kc)
+    pack_b_block(uk, trans_b, B, ldb, N, 0, npad, p0, std::min(uk.kc, K - p0), packed.data.get() + p0 * npad);
+  return packed;
+}
+
+PackedB pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb) {
+  return pack_b_with_ukernel(sgemm_selected_ukernel(), trans_b, K, N, B, ldb);
+}
+
+void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedB& B, float beta,
+                  float* C, int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue) {
+  if (B.empty() || !B.ukernel) throw_error(ErrorCode::InvalidArgument, "sgemm_packed: B was not packed by pack_b");
+  run(Problem{B.ukernel, trans_a, false, M, B.N, B.K, alpha, A, lda, nullptr, 0, &B, beta, C, ldc, &epilogue}, pool);
+}
+
+}  // namespace onyxrt::kernels

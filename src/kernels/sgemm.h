@@ -1,0 +1,49 @@
+// Optimised single-precision GEMM: C = act(alpha * op(A) * op(B) + beta * C + bias), row-major.
+// Pure compute: no graph types. The micro-kernel is chosen once from cpu_features() (see
+// sgemm_ukernels.h for the list of variants); kernels/ref/gemm.h is the oracle it is tested against.
+#pragma once
+#include <cstdint>
+#include <memory>
+
+namespace onyxrt {
+class ThreadPool;
+}
+
+namespace onyxrt::kernels {
+
+struct SgemmUkernel;
+
+// Work done on each C tile right after its last K block, while the tile is still in L1.
+struct SgemmEpilogue {
+  enum class Bias { kNone, kPerColumn, kPerRow };
+  Bias bias_kind = Bias::kNone;
+  const float* bias = nullptr;  // N floats (kPerColumn) or M floats (kPerRow), added unscaled
+  bool relu = false;            // applied last: max(0, x)
+};
+
+// B rearranged once into the micro-kernel's panel layout, for constant weights (MatMul/Gemm/Conv
+// initializers packed at session creation). Valid only for the micro-kernel it was packed for;
+// sgemm_packed uses that one. Copies share the packed data.
+struct PackedB {
+  int64_t K = 0;
+  int64_t N = 0;
+  const SgemmUkernel* ukernel = nullptr;
+  std::shared_ptr<float[]> data;  // 64-byte aligned; layout described in sgemm.cc
+  int64_t size = 0;               // floats in data
+
+  bool empty() const { return !data; }
+};
+
+// A is M x K (K x M when trans_a), B is K x N (N x K when trans_b), C is M x N; ld* are row strides.
+// beta == 0 overwrites C without reading it (NaNs in C do not leak through), as BLAS does.
+// Results are bitwise identical whatever the pool's thread count.
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ThreadPool* pool,
+           const SgemmEpilogue& epilogue = {});
+
+PackedB pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
+
+void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedB& B, float beta,
+                  float* C, int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,53 @@
+// The SGEMM micro-kernel variants. ONYXRT_SGEMM_UKERNELS is the one list: it declares the
+// kernels, builds the dispatch table (best first), and the tests and benchmark iterate it, so a
+// new variant is dispatched, tested and benchmarked by adding one line here and its file.
+#pragma once
+#include <cstdint>
+#include <span>
+
+#include "core/cpu_features.h"
+#include "kernels/sgemm.h"
+
+namespace onyxrt::kernels {
+
+// c[MR x NR] (row stride ldc) = a * b + beta * c, where a is a packed MR-row panel (kc steps of MR
+// floats) and b a packed NR-column panel (kc steps of NR floats). beta == 0 never reads c.
+using SgemmUkernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta);
+
+// X(name, MR, NR, KC, MC, NC, cpu_predicate). KC sizes the A micro-panel (MR x KC) to stay in L1;
+// the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB, Zen 3: 512 KiB): an A
+// block much larger than L2 streaming past the B block cost ~10% in a macro-kernel test on Zen 3.
+// The AVX-512 sizes follow the same rule for Zen 4's larger L2 and are not yet tuned on one.
+#define ONYXRT_SGEMM_UKERNELS(X)                                                             \
+  X(f32_gemm_14x32_avx512, 14, 32, 256, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }) \
+  X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); })                \
+  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; })
+
+#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred) \
+  void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);
+ONYXRT_SGEMM_UKERNELS(ONYXRT_DECLARE_SGEMM_UKERNEL)
+#undef ONYXRT_DECLARE_SGEMM_UKERNEL
+
+struct SgemmUkernel {
+  const char* name;
+  int mr;
+  int nr;
+  int64_t kc;  // K block
+  int64_t mc;  // largest M block (multiple of mr)
+  int64_t nc;  // largest N block (multiple of nr)
+  bool (*supported)(const CpuFeatures&);
+  SgemmUkernelFn fn;
+};
+
+// Every variant compiled in, best first.
+std::span<const SgemmUkernel> sgemm_ukernels();
+// The first variant cpu_features() supports; chosen once.
+const SgemmUkernel& sgemm_selected_ukernel();
+
+// The same as sgemm / pack_b with an explicit variant: for tests and the benchmark.
+void sgemm_with_ukernel(const SgemmUkernel& uk, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                        float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                        int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
+PackedB pack_b_with_ukernel(const SgemmUkernel& uk, bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,230 @@
+// Every SGEMM micro-kernel variant the CPU supports, through the full driver (packing, blocking,
+// threading, epilogue), against the portable reference GEMM (kernels/ref/gemm.h).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "core/thread_pool.h"
+#include "kernels/ref/gemm.h"
+#include "kernels/sgemm.h"
+#include "kernels/sgemm_ukernels.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+struct Case {
+  bool trans_a = false, trans_b = false;
+  int64_t M = 1, N = 1, K = 1;
+  float alpha = 1.0f, beta = 0.0f;
+  int64_t pad = 0;  // extra floats per row on A, B and C: strides wider than the matrix
+};
+
+struct Operands {
+  int64_t lda, ldb, ldc;
+  std::vector<float> A, B, C;
+};
+
+Operands make_operands(const Case& c, std::mt19937& rng) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  Operands o;
+  const int64_t a_rows = c.trans_a ? c.K : c.M, a_cols = c.trans_a ? c.M : c.K;
+  const int64_t b_rows = c.trans_b ? c.N : c.K, b_cols = c.trans_b ? c.K : c.N;
+  o.lda = a_cols + c.pad;
+  o.ldb = b_cols + c.pad;
+  o.ldc = c.N + c.pad;
+  o.A.resize(a_rows * o.lda);
+  o.B.resize(b_rows * o.ldb);
+  o.C.resize(c.M * o.ldc);
+  for (auto* v : {&o.A, &o.B, &o.C})
+    for (float& x : *v) x = dist(rng);
+  return o;
+}
+
+std::vector<float> abs_of(const std::vector<float>& v) {
+  std::vector<float> r(v.size());
+  std::transform(v.begin(), v.end(), r.begin(), [](float x) { return std::fabs(x); });
+  return r;
+}
+
+// Compares C against the reference in double, allowing the rounding error a float GEMM of depth K
+// may make: K * eps * (|alpha| |A||B| + |beta| |C0|), elementwise.
+void expect_matches_reference(const Case& c, const Operands& o, const std::vector<float>& got,
+                              const std::string& what) {
+  std::vector<double> A(o.A.begin(), o.A.end()), B(o.B.begin(), o.B.end()), C(o.C.begin(), o.C.end());
+  gemm_ref<double>(c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, A.data(), o.lda, B.data(), o.ldb, c.beta, C.data(),
+                   o.ldc);
+  std::vector<float> absA = abs_of(o.A), absB = abs_of(o.B), bound = abs_of(o.C);
+  gemm_f32_ref(c.trans_a, c.trans_b, c.M, c.N, c.K, std::fabs(c.alpha), absA.data(), o.lda, absB.data(), o.ldb,
+               std::fabs(c.beta), bound.data(), o.ldc);
+  const double eps = std::numeric_limits<float>::epsilon();
+  int failures = 0;
+  for (int64_t i = 0; i < c.M && failures < 5; ++i)
+    for (int64_t j = 0; j < c.N && failures < 5; ++j) {
+      const int64_t at = i * o.ldc + j;
+      const double tol = (c.K + 2) * eps * bound[at] + 1e-30;
+      if (!(std::fabs(got[at] - C[at]) <= tol)) {
+        ++failures;
+        ADD_FAILURE() << what << " C[" << i << "," << j << "] = " << got[at] << ", reference " << C[at]
+                      << " (tolerance " << tol << ")";
+      }
+    }
+  // Padding between rows belongs to the caller and must be left alone.
+  for (int64_t i = 0; i < c.M; ++i)
+    for (int64_t j = c.N; j < o.ldc; ++j) ASSERT_EQ(got[i * o.ldc + j], o.C[i * o.ldc + j]) << what << " padding";
+}
+
+std::string describe(const Case& c) {
+  return "M=" + std::to_string(c.M) + " N=" + std::to_string(c.N) + " K=" + std::to_string(c.K) +
+         " ta=" + std::to_string(c.trans_a) + " tb=" + std::to_string(c.trans_b) + " alpha=" + std::to_string(c.alpha) +
+         " beta=" + std::to_string(c.beta) + " pad=" + std::to_string(c.pad);
+}
+
+std::vector<float> run_unpacked(const SgemmUkernel& uk, const Case& c, const Operands& o, ThreadPool* pool,
+                                const SgemmEpilogue& ep = {}) {
+  std::vector<float> C = o.C;
+  sgemm_with_ukernel(uk, c.trans_a, c.trans_b, c.M, c.N, c.K, c.alpha, o.A.data(), o.lda, o.B.data(), o.ldb, c.beta,
+                     C.data(), o.ldc, pool, ep);
+  return C;
+}
+
+std::vector<float> run_packed(const SgemmUkernel& uk, const Case& c, const Operands& o, ThreadPool* pool) {
+  std::vector<float> C = o.C;
+  PackedB packed = pack_b_with_ukernel(uk, c.trans_b, c.K, c.N, o.B.data(), o.ldb);
+  sgemm_packed(c.trans_a, c.M, c.alpha, o.A.data(), o.lda, packed, c.beta, C.data(), o.ldc, pool);
+  return C;
+}
+
+class SgemmVariant : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    if (!uk().supported(cpu_features()))
+      GTEST_SKIP() << uk().name << " needs an ISA this CPU (or ONYXRT_ISA) does not offer";
+  }
+  const SgemmUkernel& uk() const { return sgemm_ukernels()[GetParam()]; }
+};
+
+TEST_P(SgemmVariant, RandomRaggedShapesMatchReference) {
+  std::mt19937 rng(1234 + GetParam());
+  std::uniform_int_distribution<int64_t> dim(1, 67);
+  const float alphas[] = {1.0f, 0.5f, -2.0f};
+  const float betas[] = {0.0f, 1.0f, 0.75f};
+  for (int iter = 0; iter < 120; ++iter) {
+    Case c;
+    c.M = dim(rng), c.N = dim(rng), c.K = dim(rng);
+    c.trans_a = iter & 1, c.trans_b = (iter >> 1) & 1;
+    c.alpha = alphas[iter % 3], c.beta = betas[(iter / 3) % 3];
+    c.pad = (iter % 5 == 0) ? 3 : 0;
+    Operands o = make_operands(c, rng);
+    expect_matches_reference(c, o, run_unpacked(uk(), c, o, nullptr), std::string(uk().name) + " " + describe(c));
+    if (HasFailure()) return;
+  }
+}
+
+// Shapes that cross the K block, the N block and the M block, in every transpose combination.
+TEST_P(SgemmVariant, LargeShapesCrossCacheBlocksMatchReference) {
+  std::mt19937 rng(99);
+  const Case shapes[] = {{false, false, 70, 600, 530, 1.0f, 0.0f, 0},
+                         {false, false, 1100, 37, 300, 1.0f, 1.0f, 1},
+                         {false, false, 129, 1000, 513, -0.5f, 0.25f, 0}};
+  for (Case c : shapes)
+    for (int t = 0; t < 4; ++t) {
+      c.trans_a = t & 1, c.trans_b = t >> 1;
+      Operands o = make_operands(c, rng);
+      expect_matches_reference(c, o, run_unpacked(uk(), c, o, nullptr), std::string(uk().name) + " " + describe(c));
+    }
+}
+
+TEST_P(SgemmVariant, PackedBGivesBitwiseTheSameAsUnpacked) {
+  std::mt19937 rng(7);
+  const Case shapes[] = {{false, false, 33, 45, 300, 1.0f, 0.0f, 0},
+                         {true, true, 17, 600, 70, 2.0f, 0.5f, 2},
+                         {false, true, 64, 64, 64, 1.0f, 1.0f, 0}};
+  for (const Case& c : shapes) {
+    Operands o = make_operands(c, rng);
+    std::vector<float> packed = run_packed(uk(), c, o, nullptr);
+    EXPECT_EQ(packed, run_unpacked(uk(), c, o, nullptr)) << describe(c);
+    expect_matches_reference(c, o, packed, std::string(uk().name) + " packed " + describe(c));
+  }
+}
+
+TEST_P(SgemmVariant, ThreadCountDoesNotChangeTheResult) {
+  std::mt19937 rng(11);
+  const Case shapes[] = {{false, false, 200, 300, 280, 1.0f, 0.0f, 0},
+                         {true, false, 5, 700, 40, 1.0f, 1.0f, 0},
+                         {false, true, 61, 3, 17, 1.0f, 0.5f, 1}};
+  for (const Case& c : shapes) {
+    Operands o = make_operands(c, rng);
+    const std::vector<float> serial = run_unpacked(uk(), c, o, nullptr);
+    expect_matches_reference(c, o, serial, std::string(uk().name) + " " + describe(c));
+    for (int threads : {1, 2, 3}) {
+      ThreadPool pool(ThreadPoolSettings{threads});
+      EXPECT_EQ(run_unpacked(uk(), c, o, &pool), serial) << threads << " threads, " << describe(c);
+      EXPECT_EQ(run_packed(uk(), c, o, &pool), serial) << threads << " threads packed, " << describe(c);
+    }
+  }
+}
+
+TEST_P(SgemmVariant, BetaZeroIgnoresNaNInC) {
+  std::mt19937 rng(5);
+  Case c{false, false, 19, 35, 9, 1.0f, 0.0f, 0};
+  Operands o = make_operands(c, rng);
+  std::vector<float> C(o.C.size(), std::numeric_limits<float>::quiet_NaN());
+  sgemm_with_ukernel(uk(), false, false, c.M, c.N, c.K, 1.0f, o.A.data(), o.lda, o.B.data(), o.ldb, 0.0f, C.data(),
+                     o.ldc, nullptr);
+  std::fill(o.C.begin(), o.C.end(), 0.0f);
+  expect_matches_reference(c, o, C, uk().name);
+}
+
+TEST_P(SgemmVariant, EpilogueAddsBiasThenRelu) {
+  std::mt19937 rng(3);
+  Case c{false, true, 37, 53, 300, 1.0f, 0.5f, 0};
+  Operands o = make_operands(c, rng);
+  std::vector<float> bias(std::max(c.M, c.N));
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (float& b : bias) b = dist(rng);
+  const std::vector<float> plain = run_unpacked(uk(), c, o, nullptr);
+  for (auto kind : {SgemmEpilogue::Bias::kNone, SgemmEpilogue::Bias::kPerColumn, SgemmEpilogue::Bias::kPerRow}) {
+    SgemmEpilogue ep{kind, bias.data(), true};
+    ThreadPool pool(ThreadPoolSettings{2});
+    const std::vector<float> fused = run_unpacked(uk(), c, o, &pool, ep);
+    for (int64_t i = 0; i < c.M; ++i)
+      for (int64_t j = 0; j < c.N; ++j) {
+        float expected = plain[i * o.ldc + j];
+        if (kind == SgemmEpilogue::Bias::kPerColumn) expected += bias[j];
+        if (kind == SgemmEpilogue::Bias::kPerRow) expected += bias[i];
+        ASSERT_EQ(fused[i * o.ldc + j], std::max(expected, 0.0f)) << "i=" << i << " j=" << j;
+      }
+  }
+}
+
+TEST_P(SgemmVariant, EmptyKScalesC) {
+  std::mt19937 rng(2);
+  Case c{false, false, 7, 9, 0, 1.0f, 0.5f, 0};
+  Operands o = make_operands(c, rng);
+  expect_matches_reference(c, o, run_unpacked(uk(), c, o, nullptr), uk().name);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVariants, SgemmVariant, ::testing::Range(0, static_cast<int>(sgemm_ukernels().size())),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(sgemm_ukernels()[info.param].name);
+                         });
+
+TEST(SgemmDispatch, SelectsTheFirstSupportedVariant) {
+  const SgemmUkernel& selected = sgemm_selected_ukernel();
+  EXPECT_TRUE(selected.supported(cpu_features()));
+  for (const SgemmUkernel& uk : sgemm_ukernels()) {
+    if (&uk == &selected) break;
+    EXPECT_FALSE(uk.supported(cpu_features())) << uk.name << " is listed first and supported";
+  }
+  PackedB packed = pack_b(false, 4, 4, std::vector<float>(16, 1.0f).data(), 4);
+  EXPECT_EQ(packed.ukernel, &selected);
+}
+
+}  // namespace
+}  // namespace onyxrt::kernels

@@ -1,10 +1,12 @@
 // Conv (ONNX opsets 1, 11, 22): N-d convolution (1-3 spatial dims) with groups (depthwise
 // included), strides, dilations, explicit pads or auto_pad, and an optional bias, by im2col + GEMM
-// in the reference kernels. The three opsets differ only in the type list (bfloat16 from 22).
+// (the packed SGEMM for float, the reference kernels otherwise). The three opsets differ only in the type list (bfloat16 from 22).
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/conv.h"
+#include "kernels/sgemm.h"
 #include "ops/common/conv_geometry.h"
 #include "ops/registry.h"
 
@@ -12,6 +14,27 @@ namespace onyxrt::ops {
 namespace {
 
 bool conv_dtype_supported(DataType t) { return t == DataType::Float || t == DataType::Double; }
+
+// y[Mg, P] = w[Mg, K] * cols[K, P] + bias: the packed SGEMM for float (bias fused per output
+// channel), the reference GEMM split over output channels otherwise.
+template <typename T>
+void apply_weights(const kernels::Window3d& win, int64_t Cg, int64_t Mg, const T* wg, const T* bg, const T* cols, T* yg,
+                   ThreadPool* pool) {
+  if constexpr (std::is_same_v<T, float>) {
+    const int64_t K = Cg * win.kernel_size(), P = win.out_size();
+    kernels::SgemmEpilogue epilogue;
+    if (bg != nullptr) {
+      epilogue.bias_kind = kernels::SgemmEpilogue::Bias::kPerRow;
+      epilogue.bias = bg;
+    }
+    kernels::sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, pool, epilogue);
+  } else {
+    const int64_t row_work = std::max<int64_t>(1, Cg * win.kernel_size() * win.out_size());
+    ThreadPool::parallel_for(pool, Mg, std::max<int64_t>(1, 32768 / row_work), [&](int64_t m0, int64_t m1) {
+      kernels::conv_apply_weights_ref<T>(win, Cg, m0, m1, wg, bg, cols, yg);
+    });
+  }
+}
 
 class ConvKernel final : public OpKernel {
  public:
@@ -96,15 +119,19 @@ class ConvKernel final : public OpKernel {
           const T *xg, *wg, *bg;
           T* yg;
           image_group(ng, xg, wg, bg, yg);
-          kernels::conv_3d_ref<T>(win, Cg, Mg, xg, wg, bg, yg, pointwise ? nullptr : col.mutable_data<T>());
+          const T* cols = xg;
+          if (!pointwise) {
+            kernels::im2col_3d_ref<T>(win, Cg, xg, col.mutable_data<T>());
+            cols = col.data<T>();
+          }
+          // Already inside a parallel block: the GEMM runs on this thread.
+          apply_weights<T>(win, Cg, Mg, wg, bg, cols, yg, nullptr);
         }
       });
       return;
     }
     // Few (image, group) pairs: unfold each once, then split its output channels across threads.
     Tensor col = pointwise ? Tensor() : Tensor::allocate(X.dtype(), {col_elems}, ctx.allocator());
-    const int64_t row_work = std::max<int64_t>(1, Cg * win.kernel_size() * out_size);
-    const int64_t min_rows = std::max<int64_t>(1, 32768 / row_work);
     for (int64_t ng = 0; ng < jobs; ++ng) {
       const T *xg, *wg, *bg;
       T* yg;
@@ -114,9 +141,7 @@ class ConvKernel final : public OpKernel {
         kernels::im2col_3d_ref<T>(win, Cg, xg, col.mutable_data<T>());
         cols = col.data<T>();
       }
-      ThreadPool::parallel_for(ctx.thread_pool(), Mg, min_rows, [&](int64_t m0, int64_t m1) {
-        kernels::conv_apply_weights_ref<T>(win, Cg, m0, m1, wg, bg, cols, yg);
-      });
+      apply_weights<T>(win, Cg, Mg, wg, bg, cols, yg, ctx.thread_pool());
     }
   }
 

@@ -3,8 +3,10 @@
 // `broadcast` flag; C is broadcast whenever its shape allows, which accepts every valid model.
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/gemm.h"
+#include "kernels/sgemm.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -22,6 +24,19 @@ bool gemm_dtype_supported(DataType t, int64_t opset) {
       return opset >= 9;  // integer Gemm appeared in opset 9
     default:
       return false;
+  }
+}
+
+// Rows [m0, m1) of Y take C broadcast from [c_rows, c_cols] (each 1 or full size).
+template <typename T>
+void broadcast_c(const T* c, int64_t c_rows, int64_t c_cols, int64_t m0, int64_t m1, int64_t N, T* y) {
+  for (int64_t i = m0; i < m1; ++i) {
+    const T* crow = c + (c_rows == 1 ? 0 : i) * c_cols;
+    T* yrow = y + i * N;
+    if (c_cols == 1)
+      std::fill(yrow, yrow + N, crow[0]);
+    else
+      std::copy(crow, crow + N, yrow);
   }
 }
 
@@ -82,18 +97,15 @@ class GemmKernel final : public OpKernel {
     const T alpha = static_cast<T>(alpha_);
     const T beta = use_c ? static_cast<T>(beta_) : T(0);
     const int64_t lda = A.shape()[1], ldb = B.shape()[1];
+    if constexpr (std::is_same_v<T, float>) {
+      // C broadcast into Y first, then the packed SGEMM accumulates beta * Y.
+      if (c != nullptr) broadcast_c(c, c_rows, c_cols, 0, M, N, y);
+      kernels::sgemm(trans_a_, trans_b_, M, N, K, alpha, a, lda, b, ldb, beta, y, N, ctx.thread_pool());
+      return;
+    }
     const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, N * K));
     ThreadPool::parallel_for(ctx.thread_pool(), M, min_rows, [&](int64_t m0, int64_t m1) {
-      if (c != nullptr) {
-        for (int64_t i = m0; i < m1; ++i) {
-          const T* crow = c + (c_rows == 1 ? 0 : i) * c_cols;
-          T* yrow = y + i * N;
-          if (c_cols == 1)
-            std::fill(yrow, yrow + N, crow[0]);
-          else
-            std::copy(crow, crow + N, yrow);
-        }
-      }
+      if (c != nullptr) broadcast_c(c, c_rows, c_cols, m0, m1, N, y);
       const T* a_rows = trans_a_ ? a + m0 : a + m0 * lda;  // op(A) rows m0.. start here
       kernels::gemm_ref<T>(trans_a_, trans_b_, m1 - m0, N, K, alpha, a_rows, lda, b, ldb, beta, y + m0 * N, N);
     });

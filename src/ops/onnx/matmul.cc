@@ -2,8 +2,10 @@
 // 1-D second operand a column vector, their unit dim dropped from the result; batch dims broadcast.
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/gemm.h"
+#include "kernels/sgemm.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -85,6 +87,23 @@ void run_matmul(KernelContext& ctx, const MatMulPlan& p, const Tensor& A, const 
       b_stride *= p.b_batch[d];
     }
   };
+  if constexpr (std::is_same_v<T, float>) {
+    // The packed SGEMM parallelises inside; batches run one after the other. When B is shared by
+    // every batch and A is contiguous, all batches are one tall GEMM.
+    const bool b_shared = std::all_of(p.b_batch.begin(), p.b_batch.end(), [](int64_t d) { return d == 1; });
+    const bool a_full = p.a_batch == p.batch;
+    if (b_shared && a_full) {
+      kernels::sgemm(false, false, rows, p.N, p.K, 1.0f, a, p.K, b, p.N, 0.0f, y, p.N, ctx.thread_pool());
+      return;
+    }
+    for (int64_t bi = 0; bi < batch_count; ++bi) {
+      int64_t a_off, b_off;
+      operand_offsets(bi, a_off, b_off);
+      kernels::sgemm(false, false, p.M, p.N, p.K, 1.0f, a + a_off, p.K, b + b_off, p.N, 0.0f, y + bi * p.M * p.N, p.N,
+                     ctx.thread_pool());
+    }
+    return;
+  }
   const int64_t work_per_row = std::max<int64_t>(1, p.N * p.K);
   const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
   ThreadPool::parallel_for(ctx.thread_pool(), rows, min_rows, [&](int64_t begin, int64_t end) {

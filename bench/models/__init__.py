@@ -1,0 +1,1 @@
+"""Model-level benchmark of onyxrt against onnxruntime, OpenVINO and tract (see bench/README.md)."""

@@ -1,0 +1,130 @@
+"""Writes the results as JSON (everything) and Markdown (the tables a reader compares)."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parent).stdout.strip()
+    except Exception:
+        return ""
+
+
+def _cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except Exception:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_meta() -> dict:
+    commit = _git("rev-parse", "HEAD")
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit or "unknown",
+        # Uncommitted changes mean the numbers may not be reproducible from the commit alone.
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "cpu": _cpu_model(),
+        "logical_cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "loadavg_start": list(os.getloadavg()),
+    }
+
+
+def result_paths(out_dir: Path, meta: dict, tag: str = "") -> tuple[Path, Path]:
+    date = meta["date"][:10]
+    stem = f"models_{date}_{meta['commit'][:10]}" + (f"_{tag}" if tag else "")
+    return out_dir / f"{stem}.json", out_dir / f"{stem}.md"
+
+
+def _cell(entry: dict | None) -> str:
+    if entry is None:
+        return "—"
+    status = entry.get("status")
+    if status == "ok":
+        return f"{entry['median_ms']:.2f} / {entry['p90_ms']:.2f}"
+    if status == "skipped":
+        return "n/a"
+    return "FAIL: " + entry.get("error", "?").splitlines()[0][:70].replace("|", "/")
+
+
+def _ratio(row: dict) -> str:
+    r = row.get("ratio_onyxrt_ort")
+    return f"{r:.2f}" if r is not None else "—"
+
+
+def _check(row: dict) -> str:
+    c = row["engines"].get("onyxrt", {}).get("check")
+    if not c:
+        return "—"
+    if "error" in c:
+        return "FAIL: " + c["error"][:60]
+    verdict = "ok" if c["ok"] else "MISMATCH"
+    return f"{verdict} ({c['max_abs']:.1e} / {c['max_rel']:.1e})"
+
+
+def render_markdown(doc: dict) -> str:
+    meta, engines = doc["meta"], doc["engines"]
+    names = [e["name"] for e in engines]
+    lines = [
+        f"# Model benchmark, {meta['date']}",
+        "",
+        f"- commit: `{meta['commit']}`" + (" (with uncommitted changes)" if meta["dirty"] else ""),
+        f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs; load average at start "
+        f"{', '.join(f'{x:.2f}' for x in meta['loadavg_start'])}"
+        + (f", at end {', '.join(f'{x:.2f}' for x in meta['loadavg_end'])}" if "loadavg_end" in meta else ""),
+        "- engines: " + ", ".join(f"{e['name']} {e['version']}" for e in engines),
+    ]
+    for name, why in doc["skipped_engines"].items():
+        lines.append(f"- skipped engine {name}: {why}")
+    for e in engines:
+        if e.get("note"):
+            lines.append(f"- {e['name']}: {e['note']}")
+    p = doc["plan"]
+    lines += [
+        f"- plan: warm-up {p['warmup']}, {p['repeats']} interleaved repeats, pause {p['pause_s']} s between "
+        f"engines, slice ~{p['slice_s']} s, per-engine budget {p['engine_budget_s']} s; "
+        f"check rtol {doc['rtol']}, atol {doc['atol']}",
+        "",
+        "Cells are median / p90 latency in ms. `onyxrt / ORT` is the ratio of medians (below 1 means "
+        "onyxrt is faster). `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
+        "(max abs diff / max rel diff).",
+    ]
+    for threads in doc["threads"]:
+        rows = [r for r in doc["results"] if r["threads"] == threads]
+        if not rows:
+            continue
+        lines += ["", f"## intra-op threads = {threads}", "",
+                  "| model | " + " | ".join(names) + " | onyxrt / ORT | onyxrt check |",
+                  "|---|" + "---:|" * len(names) + "---:|---|"]
+        for row in rows:
+            if row.get("error"):
+                lines.append(f"| {row['model']} | " + " | ".join("—" for _ in names)
+                             + f" | — | {row['error'][:80]} |")
+                continue
+            cells = [_cell(row["engines"].get(n)) for n in names]
+            lines.append(f"| {row['model']} | " + " | ".join(cells) + f" | {_ratio(row)} | {_check(row)} |")
+    failures = [(r, n, e) for r in doc["results"] for n, e in r.get("engines", {}).items() if e.get("status") == "error"]
+    if failures:
+        lines += ["", "## Failures", ""]
+        for row, name, entry in failures:
+            lines.append(f"- {row['model']} @ {row['threads']} thread(s), {name}: {entry['error'].strip()[:400]}")
+    return "\n".join(lines) + "\n"
+
+
+def write(doc: dict, json_path: Path, md_path: Path) -> None:
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(doc, indent=1) + "\n")
+    md_path.write_text(render_markdown(doc))

@@ -64,6 +64,12 @@ def summary_text(summary: dict, engines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _reason(outcome: dict) -> str:
+    """The first non-empty line of a case's detail: what a reader needs to know why it did not pass."""
+    lines = [line.strip() for line in outcome.get("detail", "").splitlines() if line.strip()]
+    return lines[0][:200] if lines else ""
+
+
 def _markdown(results: dict, summary: dict, meta: dict, engines: list[str]) -> str:
     out = ["# ONNX backend conformance", ""]
     out += [f"- {k}: {v}" for k, v in meta.items()]
@@ -75,15 +81,14 @@ def _markdown(results: dict, summary: dict, meta: dict, engines: list[str]) -> s
         gaps = sorted(n for n, r in results.items()
                       if r.get("onnxruntime", {}).get("status") == "passed" and r.get("onyxrt", {}).get("status") != "passed")
         out += ["", f"## Passing on onnxruntime, not on onyxrt ({len(gaps)})", ""]
-        out += [f"- `{n}` ({results[n]['kind']}): {results[n]['onyxrt']['status']}: "
-                f"{results[n]['onyxrt']['detail'].splitlines()[0][:200] if results[n]['onyxrt']['detail'] else ''}"
+        out += [f"- `{n}` ({results[n]['kind']}): {results[n]['onyxrt']['status']}: {_reason(results[n]['onyxrt'])}"
                 for n in gaps]
     for engine in engines:
-        bad = sorted(n for n, r in results.items() if r.get(engine, {}).get("status") in ("failed", "crashed"))
-        out += ["", f"## {engine}: failed or crashed ({len(bad)})", ""]
+        # Every case an engine does not pass, with its reason, so no gap goes unexplained.
+        bad = sorted(n for n, r in results.items() if r.get(engine, {}).get("status") not in (None, "passed"))
+        out += ["", f"## {engine}: not passed ({len(bad)})", ""]
         for n in bad:
-            detail = results[n][engine]["detail"].splitlines()
-            out.append(f"- `{n}`: {results[n][engine]['status']}: {detail[0][:200] if detail else ''}")
+            out.append(f"- `{n}`: {results[n][engine]['status']}: {_reason(results[n][engine])}")
     return "\n".join(out) + "\n"
 
 

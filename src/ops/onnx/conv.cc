@@ -1,10 +1,12 @@
-// Conv (ONNX opsets 1, 11, 22): N-d convolution (1-3 spatial dims) with groups (depthwise
-// included), strides, dilations, explicit pads or auto_pad, and an optional bias, by im2col + GEMM
-// (the packed SGEMM for float, the reference kernels otherwise). The three opsets differ only in the type list (bfloat16 from 22).
+// Conv (ONNX opsets 1, 11, 22): N-d convolution (1-3 spatial dims) with groups, strides,
+// dilations, explicit pads or auto_pad, and an optional bias, by im2col + GEMM (the packed SGEMM
+// for float, the reference kernels otherwise). Float depthwise convolution with channel multiplier
+// 1 (group == C == M) over 1 or 2 spatial dims takes the direct kernel in kernels/depthwise_conv.h. The three opsets differ only in the type list (bfloat16 from 22).
 #include <algorithm>
 #include <memory>
 #include <type_traits>
 
+#include "kernels/depthwise_conv.h"
 #include "kernels/ref/conv.h"
 #include "kernels/sgemm.h"
 #include "ops/common/conv_geometry.h"
@@ -91,6 +93,21 @@ class ConvKernel final : public OpKernel {
     Tensor& Y = ctx.allocate_output(0, X.dtype(), out_shape);
     const int64_t out_size = win.out_size();
     if (N == 0 || M == 0 || out_size == 0) return;
+
+    if constexpr (std::is_same_v<T, float>) {
+      if (group_ == C && M == C && kernels::dwconv2d_supports(win)) {
+        // One plane of work is out_size * kernel_size multiply-adds; blocks of at least ~32k keep
+        // the pool's per-block overhead small on small feature maps.
+        const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
+        const float* x = X.data<float>();
+        const float* w = W.data<float>();
+        const float* bias = B ? B->data<float>() : nullptr;
+        float* y = Y.mutable_data<float>();
+        ThreadPool::parallel_for(ctx.thread_pool(), N * C, std::max<int64_t>(1, 32768 / plane_work),
+                                 [&](int64_t p0, int64_t p1) { kernels::dwconv2d_f32(win, C, p0, p1, x, w, bias, y); });
+        return;
+      }
+    }
 
     const int64_t Mg = M / group_;
     const int64_t in_size = win.in_size();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/common/dtype_dispatch.h"
+#include "ops/common/softmax_axis.h"
 #include "ops/common/type_propagation.h"
 #include "ops/registry.h"
 
@@ -47,30 +48,13 @@ class LogSoftmaxKernel : public OpKernel {
     const ir::Node& node = ctx.node();
     const Tensor& x = ctx.required_input(0);
     if (!log_softmax_supported(x.dtype())) unsupported_type(node, 0, x.dtype());
-    const Shape& s = x.shape();
-    const int64_t rank = static_cast<int64_t>(s.size());
-    const int64_t r = rank == 0 ? 1 : rank;
-    if (axis_ < -r || axis_ >= r + (coerce_2d_ ? 1 : 0)) {
-      throw_error(ErrorCode::InvalidArgument, node.describe() + ": axis " + std::to_string(axis_) +
-                                                  " is out of range for " + x.describe());
-    }
-    const int64_t axis = axis_ < 0 ? axis_ + r : axis_;
-    Tensor& y = ctx.allocate_output(0, x.dtype(), s);
+    const AxisSplit split = softmax_axis_split(node, x, axis_, coerce_2d_);
+    Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
     if (x.size() == 0) return;
-    int64_t outer = 1, len = 1, inner = 1;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (d < axis) {
-        outer *= s[d];
-      } else if (d == axis || coerce_2d_) {
-        len *= s[d];
-      } else {
-        inner *= s[d];
-      }
-    }
     visit_numeric(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (std::is_floating_point_v<typename ComputeType<T>::type>) {
-        log_softmax<T>(x.data<T>(), y.mutable_data<T>(), outer, len, inner);
+        log_softmax<T>(x.data<T>(), y.mutable_data<T>(), split.outer, split.len, split.inner);
       }
     });
   }

@@ -4,12 +4,20 @@ Every model of the onnx backend test suite goes through onyxrt's parse + seriali
 back (with onnx.load_from_string) equal to the original ModelProto; tensors of every dtype made by
 onnx.helper / onnx.numpy_helper must decode to the bytes numpy_helper gives.
 """
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 _C = pytest.importorskip("onyxrt._C", reason="onyxrt extension not built")
+
+_spec = importlib.util.spec_from_file_location(
+    "make_models", Path(__file__).resolve().parents[1] / "data" / "make_models.py")
+_make_models = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_make_models)
 
 BACKEND_KINDS = ["node", "simple", "pytorch-converted", "pytorch-operator", "light"]
 
@@ -45,33 +53,8 @@ def test_backend_model_round_trips(case):
     assert onnx.load_from_string(ours) == onnx.load_from_string(original)
 
 
-VALUES = {
-    TensorProto.FLOAT: [1.5, -2.25, 0.0, 3e38, -1e-30, 7.0],
-    TensorProto.DOUBLE: [1.5, -2.25, 0.0, 1e300, -1e-300, 7.0],
-    TensorProto.FLOAT16: [1.5, -2.25, 0.0, 65504.0, -0.125, 7.0],
-    TensorProto.BFLOAT16: [1.5, -2.25, 0.0, 3e38, -0.125, 7.0],
-    TensorProto.FLOAT8E4M3FN: [1.5, -2.25, 0.0, 448.0, -0.125, 7.0],
-    TensorProto.FLOAT8E4M3FNUZ: [1.5, -2.25, 0.0, 240.0, -0.125, 7.0],
-    TensorProto.FLOAT8E5M2: [1.5, -2.5, 0.0, 57344.0, -0.125, 7.0],
-    TensorProto.FLOAT8E5M2FNUZ: [1.5, -2.5, 0.0, 57344.0, -0.125, 7.0],
-    TensorProto.FLOAT8E8M0: [1.0, 2.0, 0.5, 1024.0, 0.125, 8.0],
-    TensorProto.FLOAT4E2M1: [1.5, -2.0, 0.0, 6.0, -0.5, 3.0, 1.0],
-    TensorProto.INT8: [1, -2, 0, 127, -128, 7],
-    TensorProto.UINT8: [1, 2, 0, 255, 128, 7],
-    TensorProto.INT16: [1, -2, 0, 32767, -32768, 7],
-    TensorProto.UINT16: [1, 2, 0, 65535, 32768, 7],
-    TensorProto.INT32: [1, -2, 0, 2**31 - 1, -(2**31), 7],
-    TensorProto.UINT32: [1, 2, 0, 2**32 - 1, 2**31, 7],
-    TensorProto.INT64: [1, -2, 0, 2**63 - 1, -(2**63), 7],
-    TensorProto.UINT64: [1, 2, 0, 2**64 - 1, 2**63, 7],
-    TensorProto.BOOL: [True, False, False, True, True, False],
-    TensorProto.INT4: [1, -2, 0, 7, -8, 3, -1],
-    TensorProto.UINT4: [1, 2, 0, 15, 8, 3, 9],
-    TensorProto.INT2: [1, -2, 0, -1, 1, 0, -2],
-    TensorProto.UINT2: [1, 2, 0, 3, 1, 3, 2],
-    TensorProto.COMPLEX64: [1 + 2j, -3.5 - 0.25j, 0j],
-    TensorProto.COMPLEX128: [1 + 2j, -3.5 - 0.25j, 1e300j],
-}
+# The same values tests/data/make_models.py writes into the stored dtype files.
+VALUES = _make_models.VALUES
 
 
 def _dtype_id(dtype):

@@ -117,6 +117,7 @@ struct Problem {
 
 void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
                     int64_t j0) {
+  using Act = SgemmEpilogue::Activation;
   for (int64_t i = 0; i < rows; ++i) {
     float* row = c + i * ldc;
     if (ep.bias_kind == SgemmEpilogue::Bias::kPerColumn) {
@@ -125,12 +126,28 @@ void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows
       const float b = ep.bias[i0 + i];
       for (int64_t j = 0; j < cols; ++j) row[j] += b;
     }
-    if (ep.relu)
-      for (int64_t j = 0; j < cols; ++j) row[j] = std::max(row[j], 0.0f);
+    if (ep.sum) {
+      const float* z = ep.sum + (i0 + i) * ep.ld_sum + j0;
+      for (int64_t j = 0; j < cols; ++j) row[j] += z[j];
+    }
+    switch (ep.activation) {
+      case Act::kNone: break;
+      case Act::kRelu:
+        for (int64_t j = 0; j < cols; ++j) row[j] = std::max(row[j], 0.0f);
+        break;
+      case Act::kClip:
+        for (int64_t j = 0; j < cols; ++j) row[j] = std::min(std::max(row[j], ep.alpha), ep.beta);
+        break;
+      case Act::kLeakyRelu:
+        for (int64_t j = 0; j < cols; ++j) row[j] = row[j] >= 0.0f ? row[j] : ep.alpha * row[j];
+        break;
+    }
   }
 }
 
-bool has_epilogue(const SgemmEpilogue& ep) { return ep.relu || ep.bias_kind != SgemmEpilogue::Bias::kNone; }
+bool has_epilogue(const SgemmEpilogue& ep) {
+  return ep.activation != SgemmEpilogue::Activation::kNone || ep.sum || ep.bias_kind != SgemmEpilogue::Bias::kNone;
+}
 
 // Rows [i0, i0 + mc) of C, N blocks [jn_begin, jn_end) of width nc. The K loop is outermost so
 // that the A block is packed once per K block and reused across all of the task's N blocks.

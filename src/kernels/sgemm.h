@@ -13,12 +13,18 @@ namespace onyxrt::kernels {
 
 struct SgemmUkernel;
 
-// Work done on each C tile right after its last K block, while the tile is still in L1.
+// Work done on each C tile right after its last K block, while the tile is still in L1, in this
+// order: C += bias; C += sum; C = activation(C).
 struct SgemmEpilogue {
   enum class Bias { kNone, kPerColumn, kPerRow };
+  enum class Activation { kNone, kRelu, kClip, kLeakyRelu };
   Bias bias_kind = Bias::kNone;
   const float* bias = nullptr;  // N floats (kPerColumn) or M floats (kPerRow), added unscaled
-  bool relu = false;            // applied last: max(0, x)
+  const float* sum = nullptr;   // M x N, row stride ld_sum: a residual added element-wise (Conv + Add)
+  int64_t ld_sum = 0;
+  Activation activation = Activation::kNone;
+  float alpha = 0.0f;  // kClip: lower bound; kLeakyRelu: slope below zero
+  float beta = 0.0f;   // kClip: upper bound
 };
 
 // B rearranged once into the micro-kernel's panel layout, for constant weights (MatMul/Gemm/Conv

@@ -47,10 +47,23 @@ class KernelContext {
   virtual std::vector<Value> run_subgraph(const ir::Graph& graph, const std::vector<Value>& feeds) = 0;
 };
 
+// What a kernel sees at session creation when it prepares its constant inputs.
+class PrepackContext {
+ public:
+  virtual ~PrepackContext() = default;
+  // Input i when it is an initializer no feed can replace (not also a graph input), else nullptr.
+  virtual const Tensor* constant_input(int i) const = 0;
+  virtual const ir::Node& node() const = 0;
+};
+
 class OpKernel {
  public:
   virtual ~OpKernel() = default;
   virtual void compute(KernelContext& ctx) const = 0;
+  // Called once at session creation, before any compute(), unless session.disable_prepacking is
+  // "1": a kernel may rearrange constant inputs (weights) into the layout its compute() reads
+  // fastest. Returns true when it kept a pre-packed copy (counted and logged by the session).
+  virtual bool prepack(const PrepackContext& ctx) { return false; }
 };
 
 // Raises NotImplemented naming the node, input and dtype: kernels call it from their factory so

@@ -74,7 +74,8 @@ void SessionImpl::prepare() {
   pass_report_ = opt::run_passes(*graph_, po, *logger_);
   if (cancel.load()) throw_error(ErrorCode::ModelLoadCanceled, "model load was cancelled (set_load_cancellation_flag)");
 
-  state_.build(*graph_, options_.execution_order);
+  const bool prepack = !config_flag(options_, "session.disable_prepacking");
+  state_.build(*graph_, options_.execution_order, prepack);
 
   int threads = options_.intra_op_num_threads > 0 ? options_.intra_op_num_threads : cpu_features().physical_cores;
   if (threads > 1) thread_pool_ = std::make_unique<ThreadPool>(ThreadPoolSettings{threads});
@@ -82,7 +83,9 @@ void SessionImpl::prepare() {
   collect_constant_ranges(*graph_);
   describe_io();
   logger_->info("session ready: " + std::to_string(graph_->nodes().size()) + " nodes, " + std::to_string(threads) +
-                " intra-op thread(s), cpu: " + cpu_features().describe());
+                " intra-op thread(s), " + std::to_string(state_.prepacked_kernels()) +
+                " kernel(s) with pre-packed weights" + (prepack ? "" : " (session.disable_prepacking)") +
+                ", cpu: " + cpu_features().describe());
 }
 
 void SessionImpl::apply_user_initializers() {

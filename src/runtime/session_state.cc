@@ -3,10 +3,35 @@
 #include "ops/registry.h"
 
 namespace onyxrt::runtime {
+namespace {
 
-void SessionState::build(const ir::Graph& main, ExecutionOrder order) { build_graph(main, order); }
+class NodePrepackContext final : public ops::PrepackContext {
+ public:
+  NodePrepackContext(const ir::Node& node, const GraphState& state) : node_(node), state_(state) {}
 
-void SessionState::build_graph(const ir::Graph& g, ExecutionOrder order) {
+  const Tensor* constant_input(int i) const override {
+    if (!node_.has_input(i)) return nullptr;
+    const ir::Value* v = node_.inputs[i];
+    // An initializer that is also a graph input may be replaced by a feed at run time.
+    if (!v->is_initializer || v->is_graph_input) return nullptr;
+    auto it = state_.constants.find(v);
+    if (it == state_.constants.end() || !it->second.is_tensor()) return nullptr;
+    return &it->second.tensor();
+  }
+  const ir::Node& node() const override { return node_; }
+
+ private:
+  const ir::Node& node_;
+  const GraphState& state_;
+};
+
+}  // namespace
+
+void SessionState::build(const ir::Graph& main, ExecutionOrder order, bool prepack) {
+  build_graph(main, order, prepack);
+}
+
+void SessionState::build_graph(const ir::Graph& g, ExecutionOrder order, bool prepack) {
   GraphState& state = graphs_[&g];
   state.plan = plan::plan_graph(g, order);
   for (const auto& [name, tensor] : g.initializers)
@@ -21,10 +46,12 @@ void SessionState::build_graph(const ir::Graph& g, ExecutionOrder order) {
                       ") node with name '" + node->name + "' in domain '" + domain + "'" +
                       (known ? ": onyxrt implements other opset versions of this op" : ": onyxrt does not implement this op"));
     }
-    state.kernels[node] = def->create(*node);
+    std::unique_ptr<ops::OpKernel>& kernel = state.kernels[node];
+    kernel = def->create(*node);
+    if (prepack && kernel->prepack(NodePrepackContext(*node, state))) ++prepacked_;
     for (const auto& [_, attr] : node->attributes) {
-      if (attr.g) build_graph(*attr.g, order);
-      for (const auto& sub : attr.graphs) build_graph(*sub, order);
+      if (attr.g) build_graph(*attr.g, order, prepack);
+      for (const auto& sub : attr.graphs) build_graph(*sub, order, prepack);
     }
   }
 }

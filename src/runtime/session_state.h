@@ -18,13 +18,17 @@ struct GraphState {
 
 class SessionState {
  public:
-  // Plans every graph, creates every kernel (raising NotImplemented for unsupported ops or types).
-  void build(const ir::Graph& main, ExecutionOrder order);
+  // Plans every graph, creates every kernel (raising NotImplemented for unsupported ops or types)
+  // and, when `prepack` is set, lets each kernel pre-pack its constant inputs.
+  void build(const ir::Graph& main, ExecutionOrder order, bool prepack);
   const GraphState& graph_state(const ir::Graph& g) const;
+  // Kernels that kept a pre-packed copy of a constant input.
+  int prepacked_kernels() const { return prepacked_; }
 
  private:
-  void build_graph(const ir::Graph& g, ExecutionOrder order);
+  void build_graph(const ir::Graph& g, ExecutionOrder order, bool prepack);
   std::unordered_map<const ir::Graph*, GraphState> graphs_;
+  int prepacked_ = 0;
 };
 
 }  // namespace onyxrt::runtime

@@ -181,26 +181,43 @@ TEST_P(SgemmVariant, BetaZeroIgnoresNaNInC) {
   expect_matches_reference(c, o, C, uk().name);
 }
 
-TEST_P(SgemmVariant, EpilogueAddsBiasThenRelu) {
+TEST_P(SgemmVariant, EpilogueAddsBiasThenSumThenActivation) {
+  using Act = SgemmEpilogue::Activation;
   std::mt19937 rng(3);
   Case c{false, true, 37, 53, 300, 1.0f, 0.5f, 0};
   Operands o = make_operands(c, rng);
   std::vector<float> bias(std::max(c.M, c.N));
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (float& b : bias) b = dist(rng);
+  const int64_t ld_sum = c.N + 3;
+  std::vector<float> sum(c.M * ld_sum);
+  for (float& z : sum) z = dist(rng);
   const std::vector<float> plain = run_unpacked(uk(), c, o, nullptr);
-  for (auto kind : {SgemmEpilogue::Bias::kNone, SgemmEpilogue::Bias::kPerColumn, SgemmEpilogue::Bias::kPerRow}) {
-    SgemmEpilogue ep{kind, bias.data(), true};
-    ThreadPool pool(ThreadPoolSettings{2});
-    const std::vector<float> fused = run_unpacked(uk(), c, o, &pool, ep);
-    for (int64_t i = 0; i < c.M; ++i)
-      for (int64_t j = 0; j < c.N; ++j) {
-        float expected = plain[i * o.ldc + j];
-        if (kind == SgemmEpilogue::Bias::kPerColumn) expected += bias[j];
-        if (kind == SgemmEpilogue::Bias::kPerRow) expected += bias[i];
-        ASSERT_EQ(fused[i * o.ldc + j], std::max(expected, 0.0f)) << "i=" << i << " j=" << j;
+  for (auto kind : {SgemmEpilogue::Bias::kNone, SgemmEpilogue::Bias::kPerColumn, SgemmEpilogue::Bias::kPerRow})
+    for (Act act : {Act::kNone, Act::kRelu, Act::kClip, Act::kLeakyRelu})
+      for (bool with_sum : {false, true}) {
+        SgemmEpilogue ep;
+        ep.bias_kind = kind;
+        ep.bias = bias.data();
+        ep.sum = with_sum ? sum.data() : nullptr;
+        ep.ld_sum = ld_sum;
+        ep.activation = act;
+        ep.alpha = act == Act::kClip ? -0.25f : 0.1f;
+        ep.beta = 0.5f;
+        ThreadPool pool(ThreadPoolSettings{2});
+        const std::vector<float> fused = run_unpacked(uk(), c, o, &pool, ep);
+        for (int64_t i = 0; i < c.M; ++i)
+          for (int64_t j = 0; j < c.N; ++j) {
+            float expected = plain[i * o.ldc + j];
+            if (kind == SgemmEpilogue::Bias::kPerColumn) expected += bias[j];
+            if (kind == SgemmEpilogue::Bias::kPerRow) expected += bias[i];
+            if (with_sum) expected += sum[i * ld_sum + j];
+            if (act == Act::kRelu) expected = std::max(expected, 0.0f);
+            if (act == Act::kClip) expected = std::min(std::max(expected, -0.25f), 0.5f);
+            if (act == Act::kLeakyRelu && expected < 0.0f) expected *= 0.1f;
+            ASSERT_EQ(fused[i * o.ldc + j], expected) << "i=" << i << " j=" << j << " act=" << int(act);
+          }
       }
-  }
 }
 
 TEST_P(SgemmVariant, EmptyKScalesC) {

@@ -2,7 +2,9 @@
 // variant the CPU supports (the list in kernels/sgemm_ukernels.h) on 1024^3 and on the GEMM shapes
 // of BERT-base and ResNet-50's 1x1 convolutions, at 1 and 2 threads, B unpacked and pre-packed.
 // Prints a Markdown report; `--out FILE` also writes it there.
-//   bench_sgemm [--out FILE] [--seconds S]   (S: time spent per measurement, default 0.4)
+//   bench_sgemm [--out FILE] [--seconds S] [--only TEXT] [--threads T] [--variant NAME]
+// S: time spent per measurement (default 0.4); --only keeps shapes whose description contains
+// TEXT; --threads keeps one thread count; --variant keeps one micro-kernel.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -37,6 +39,8 @@ const Shape kShapes[] = {
     {"BERT-base FFN up", 128, 3072, 768}, {"BERT-base FFN down", 128, 768, 3072},
     {"ResNet-50 conv2 1x1", 3136, 64, 256}, {"ResNet-50 conv3 1x1", 784, 128, 512},
     {"ResNet-50 conv4 1x1", 196, 256, 1024}, {"ResNet-50 conv5 1x1", 49, 512, 2048},
+    {"GPT-2 QKV proj", 128, 2304, 768},    {"GPT-2 lm_head", 128, 50257, 768},
+    {"BERT attention scores (1 head)", 128, 128, 64}, {"ResNet-50 fc (gemv)", 1, 1000, 2048},
 };
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -108,11 +112,16 @@ std::string git_commit() {
 
 int main(int argc, char** argv) {
   std::string out_path;
+  std::string only, variant;
+  int only_threads = 0;
   double budget = 0.4;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i];
     if (arg == "--out") out_path = argv[i + 1];
     if (arg == "--seconds") budget = std::stod(argv[i + 1]);
+    if (arg == "--only") only = argv[i + 1];
+    if (arg == "--threads") only_threads = std::stoi(argv[i + 1]);
+    if (arg == "--variant") variant = argv[i + 1];
   }
   const CpuFeatures& cpu = cpu_features();
   std::ostringstream md;
@@ -136,13 +145,15 @@ int main(int argc, char** argv) {
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (const SgemmUkernel& uk : sgemm_ukernels()) {
-    if (!uk.supported(cpu)) continue;
+    if (!uk.supported(cpu) || (!variant.empty() && variant != uk.name)) continue;
     for (const Shape& s : kShapes) {
+      if (std::string(s.source).find(only) == std::string::npos) continue;
       std::vector<float> A(s.M * s.K), B(s.K * s.N), C(s.M * s.N);
       for (float& x : A) x = dist(rng);
       for (float& x : B) x = dist(rng);
       const PackedB packed = pack_b_with_ukernel(uk, false, s.K, s.N, B.data(), s.N);
       for (int threads : {1, 2}) {
+        if (only_threads != 0 && threads != only_threads) continue;
         ThreadPool pool(ThreadPoolSettings{threads});
         ThreadPool* p = threads > 1 ? &pool : nullptr;
         const double flops = 2.0 * s.M * s.N * s.K;

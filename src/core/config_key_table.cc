@@ -55,7 +55,7 @@ std::vector<Key> make_table() {
       {.name = "session.optimized_model_external_initializers_min_size_in_bytes", .scope = S, .type = Int, .default_value = "1024", .min = 0, .max = INT64_MAX, .component = "onnx/writer"},
       {.name = "session.save_external_prepacked_constant_initializers", .scope = S, .type = Bool, .default_value = "0", .component = "plan/prepack"},
       // session.* : graph optimization
-      {.name = "session.disable_prepacking", .scope = S, .type = Bool, .default_value = "0", .component = "plan/prepack"},
+      {.name = "session.disable_prepacking", .scope = S, .type = Bool, .default_value = "0", .component = "plan/prepack", .status = Effective},
       {.name = "session.disable_aot_function_inlining", .scope = S, .type = Bool, .default_value = "0", .component = "ir/function inlining"},
       {.name = "session.graph_optimizations_loop_level", .scope = S, .type = Int, .default_value = "1", .min = 0, .max = 2, .component = "opt/PassManager"},
       {.name = "session.disable_quant_qdq", .scope = S, .type = Bool, .default_value = "0", .component = "opt/qdq passes"},
@@ -75,15 +75,15 @@ std::vector<Key> make_table() {
       // session.* : threads
       {.name = "session.set_denormal_as_zero", .scope = S, .type = Bool, .default_value = "0", .component = "runtime/ThreadPool"},
       {.name = "session.inter_op.allow_spinning", .scope = S, .type = Bool, .default_value = "1", .component = "runtime/ThreadPool"},
-      {.name = "session.intra_op.allow_spinning", .scope = S, .type = Bool, .default_value = "1", .component = "runtime/ThreadPool"},
-      {.name = "session.intra_op.spin_duration_us", .scope = S, .type = Int, .has_default = false, .min = 0, .max = kIntMax, .component = "runtime/ThreadPool"},
+      {.name = "session.intra_op.allow_spinning", .scope = S, .type = Bool, .default_value = "1", .component = "runtime/ThreadPool", .status = Effective},
+      {.name = "session.intra_op.spin_duration_us", .scope = S, .type = Int, .has_default = false, .min = 0, .max = kIntMax, .component = "runtime/ThreadPool", .status = Effective},
       {.name = "session.inter_op.spin_duration_us", .scope = S, .type = Int, .has_default = false, .min = 0, .max = kIntMax, .component = "runtime/ThreadPool"},
       // onnxruntime clamps the backoff cap to 64; larger values are accepted for compatibility.
-      {.name = "session.intra_op.spin_backoff_max", .scope = S, .type = Int, .default_value = "1", .min = 1, .max = kIntMax, .component = "runtime/ThreadPool"},
+      {.name = "session.intra_op.spin_backoff_max", .scope = S, .type = Int, .default_value = "1", .min = 1, .max = kIntMax, .component = "runtime/ThreadPool", .status = Effective},
       {.name = "session.inter_op.spin_backoff_max", .scope = S, .type = Int, .default_value = "1", .min = 1, .max = kIntMax, .component = "runtime/ThreadPool"},
-      {.name = "session.dynamic_block_base", .scope = S, .type = Int, .has_default = false, .min = 0, .max = kIntMax, .component = "runtime/ThreadPool"},
-      {.name = "session.force_spinning_stop", .scope = S, .type = Bool, .default_value = "0", .component = "runtime/ThreadPool"},
-      {.name = "session.intra_op_thread_affinities", .scope = S, .type = Affinities, .default_value = "", .component = "runtime/ThreadPool"},
+      {.name = "session.dynamic_block_base", .scope = S, .type = Int, .has_default = false, .min = 0, .max = kIntMax, .component = "runtime/ThreadPool", .status = Effective},
+      {.name = "session.force_spinning_stop", .scope = S, .type = Bool, .default_value = "0", .component = "runtime/ThreadPool", .status = Effective},
+      {.name = "session.intra_op_thread_affinities", .scope = S, .type = Affinities, .default_value = "", .component = "runtime/ThreadPool", .status = Effective},
       // session.* : quantized kernels
       {.name = "session.x64quantprecision", .scope = S, .type = Bool, .default_value = "0", .component = "kernels/quantized gemm"},
       {.name = "session.qdqisint8allowed", .scope = S, .type = Bool, .default_value = "0", .component = "onnx/writer (ORT format for ARM)", .status = NotApplicable, .hardware = "ORT-format models exported for ARM devices"},

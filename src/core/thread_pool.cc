@@ -1,102 +1,167 @@
+// Workers wait for a job in two phases: they spin on the job counter for a while (so a kernel's
+// next parallel_for starts in microseconds, not a futex wake-up later), then sleep on a condition
+// variable. The job itself is a shared block counter: whoever is free takes the next block.
 #include "core/thread_pool.h"
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define ONYXRT_CPU_RELAX() _mm_pause()
+#else
+#define ONYXRT_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace onyxrt {
 namespace {
 // Set on pool workers: a parallel_for issued from inside a block runs inline, so nested
 // parallelism never waits on the workers it is occupying.
 thread_local bool t_inside_pool = false;
+
+// Without session.intra_op.spin_duration_us workers spin this long after their last block: long
+// enough to bridge the gap between one kernel's parallel_for and the next node's.
+constexpr int64_t kDefaultSpinUs = 2000;
+
+using Clock = std::chrono::steady_clock;
+
+void pin_current_thread(const std::vector<int>& cpus) {
+  if (cpus.empty()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : cpus)
+    if (c >= 0 && c < CPU_SETSIZE) CPU_SET(c, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
 }  // namespace
 
 struct ThreadPool::Impl {
   struct Job {
     const std::function<void(int64_t, int64_t)>* fn = nullptr;
     int64_t n = 0;
-    int64_t block = 1;
-    int64_t num_blocks = 0;
-    std::atomic<int64_t> next{0};
-    std::atomic<int64_t> done{0};
+    int64_t block = 1;       // fixed block size (static split)
+    int64_t min_block = 1;   // guided split: blocks shrink down to this
+    int64_t guided_div = 0;  // guided split: remaining / guided_div per grab; 0 = static split
+    std::atomic<int64_t> next{0};  // first index not yet handed out
+    std::atomic<int64_t> done{0};  // indices finished
     std::exception_ptr error;
     std::mutex error_mutex;
   };
 
-  int num_threads = 1;
+  ThreadPoolSettings settings;
   std::vector<std::thread> workers;
+  std::atomic<Job*> job{nullptr};
+  std::atomic<uint64_t> generation{0};
+  std::atomic<int> active{0};    // workers that may be touching *job
+  std::atomic<int> sleepers{0};  // workers blocked on `wake`
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> spin_stop{false};
   std::mutex mutex;
   std::condition_variable wake;
-  std::condition_variable finished;
-  Job* job = nullptr;
-  uint64_t generation = 0;
-  bool stopping = false;
-  int active = 0;  // workers inside run_blocks of the current job; the job outlives them
   std::mutex dispatch;  // one parallel_for at a time uses the workers
 
-  void run_blocks(Job& j) {
+  // Hands out [begin, end) ranges until the job is exhausted.
+  static bool grab(Job& j, int64_t& begin, int64_t& end) {
+    int64_t cur = j.next.load(std::memory_order_relaxed);
     for (;;) {
-      int64_t b = j.next.fetch_add(1);
-      if (b >= j.num_blocks) break;
-      int64_t begin = b * j.block, end = std::min(j.n, begin + j.block);
+      if (cur >= j.n) return false;
+      int64_t size = j.block;
+      if (j.guided_div > 0) size = std::max(j.min_block, (j.n - cur) / j.guided_div);
+      const int64_t stop = std::min(j.n, cur + size);
+      if (j.next.compare_exchange_weak(cur, stop, std::memory_order_relaxed)) {
+        begin = cur;
+        end = stop;
+        return true;
+      }
+    }
+  }
+
+  static void run_blocks(Job& j) {
+    int64_t begin, end;
+    while (grab(j, begin, end)) {
       try {
         (*j.fn)(begin, end);
       } catch (...) {
         std::lock_guard<std::mutex> lock(j.error_mutex);
         if (!j.error) j.error = std::current_exception();
       }
-      j.done.fetch_add(1);
+      j.done.fetch_add(end - begin, std::memory_order_acq_rel);
     }
   }
 
-  void worker_loop() {
+  // Spins until a new generation is posted, the spin budget runs out or spinning is stopped.
+  bool spin_for_work(uint64_t seen) {
+    if (!settings.allow_spinning) return false;
+    const int64_t us = settings.spin_duration_us > 0 ? settings.spin_duration_us : kDefaultSpinUs;
+    const auto deadline = Clock::now() + std::chrono::microseconds(us);
+    const int backoff_max = std::clamp(settings.spin_backoff_max, 1, 64);
+    int backoff = 1;
+    for (uint32_t iter = 0;; ++iter) {
+      if (generation.load(std::memory_order_acquire) != seen) return true;
+      if (stopping.load(std::memory_order_relaxed) || spin_stop.load(std::memory_order_relaxed)) return false;
+      for (int i = 0; i < backoff; ++i) ONYXRT_CPU_RELAX();
+      backoff = std::min(backoff * 2, backoff_max);
+      if ((iter & 63) == 0 && Clock::now() >= deadline) return false;
+    }
+  }
+
+  void worker_loop(int index) {
     t_inside_pool = true;
+    if (index < static_cast<int>(settings.affinities.size())) pin_current_thread(settings.affinities[index]);
     uint64_t seen = 0;
     for (;;) {
-      Job* j;
-      {
+      if (!spin_for_work(seen)) {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return stopping || (job && generation != seen); });
-        if (stopping) return;
-        seen = generation;
-        j = job;
-        ++active;
+        sleepers.fetch_add(1);
+        wake.wait(lock, [&] { return stopping.load() || generation.load() != seen; });
+        sleepers.fetch_sub(1);
       }
-      run_blocks(*j);
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        --active;
-      }
-      finished.notify_all();
+      if (stopping.load()) return;
+      seen = generation.load();
+      active.fetch_add(1);
+      if (Job* j = job.load()) run_blocks(*j);
+      active.fetch_sub(1);
     }
   }
 };
 
 ThreadPool::ThreadPool(const ThreadPoolSettings& settings) : impl_(std::make_unique<Impl>()) {
-  impl_->num_threads = std::max(1, settings.num_threads);
-  for (int i = 1; i < impl_->num_threads; ++i) impl_->workers.emplace_back([this] { impl_->worker_loop(); });
+  impl_->settings = settings;
+  impl_->settings.num_threads = std::max(1, settings.num_threads);
+  for (int i = 1; i < impl_->settings.num_threads; ++i)
+    impl_->workers.emplace_back([this, i] { impl_->worker_loop(i - 1); });
 }
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->stopping = true;
+    impl_->stopping.store(true);
   }
   impl_->wake.notify_all();
   for (auto& t : impl_->workers) t.join();
 }
 
-int ThreadPool::num_threads() const { return impl_->num_threads; }
+int ThreadPool::num_threads() const { return impl_->settings.num_threads; }
+
+const ThreadPoolSettings& ThreadPool::settings() const { return impl_->settings; }
+
+void ThreadPool::stop_spinning() { impl_->spin_stop.store(true); }
 
 void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
   min_block = std::max<int64_t>(1, min_block);
-  int64_t max_blocks = (n + min_block - 1) / min_block;
-  int64_t blocks = std::min<int64_t>(max_blocks, impl_->num_threads);
+  const int threads = impl_->settings.num_threads;
+  const int64_t max_blocks = (n + min_block - 1) / min_block;
+  const int64_t blocks = std::min<int64_t>(max_blocks, threads);
   std::unique_lock<std::mutex> dispatch(impl_->dispatch, std::defer_lock);
   if (blocks <= 1 || t_inside_pool || !dispatch.try_lock()) {
     fn(0, n);
@@ -106,22 +171,30 @@ void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<
   job.fn = &fn;
   job.n = n;
   job.block = (n + blocks - 1) / blocks;
-  job.num_blocks = (n + job.block - 1) / job.block;
-  {
+  job.min_block = min_block;
+  // session.dynamic_block_base: guided blocks, remaining / (base * threads) each, so a thread
+  // that finishes early takes another slice instead of waiting on a slow one.
+  if (impl_->settings.dynamic_block_base > 0 && max_blocks > threads)
+    job.guided_div = static_cast<int64_t>(impl_->settings.dynamic_block_base) * threads;
+
+  impl_->spin_stop.store(false);
+  impl_->job.store(&job);
+  impl_->generation.fetch_add(1);
+  if (impl_->sleepers.load() > 0) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->job = &job;
-    ++impl_->generation;
+    impl_->wake.notify_all();
   }
-  impl_->wake.notify_all();
-  bool was_inside = t_inside_pool;
+  const bool was_inside = t_inside_pool;
   t_inside_pool = true;
-  impl_->run_blocks(job);
+  Impl::run_blocks(job);
   t_inside_pool = was_inside;
-  {
-    std::unique_lock<std::mutex> lock(impl_->mutex);
-    impl_->finished.wait(lock, [&] { return job.done.load() == job.num_blocks && impl_->active == 0; });
-    impl_->job = nullptr;
-  }
+  // Wait for blocks still running on workers, then for every worker to let go of `job` before it
+  // leaves scope. A worker that registers after job is cleared sees nullptr and touches nothing.
+  for (uint32_t i = 0; job.done.load(std::memory_order_acquire) < n; ++i)
+    if (i > 1024) std::this_thread::yield(); else ONYXRT_CPU_RELAX();
+  impl_->job.store(nullptr);
+  for (uint32_t i = 0; impl_->active.load() != 0; ++i)
+    if (i > 1024) std::this_thread::yield(); else ONYXRT_CPU_RELAX();
   if (job.error) std::rethrow_exception(job.error);
 }
 

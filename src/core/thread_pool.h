@@ -5,11 +5,19 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace onyxrt {
 
+// Each field is one of the guide's session.intra_op.* / session.* keys (see config_key_table.cc).
 struct ThreadPoolSettings {
-  int num_threads = 1;  // total, including the calling thread
+  int num_threads = 1;          // total, including the calling thread
+  bool allow_spinning = true;   // session.intra_op.allow_spinning: idle workers poll before sleeping
+  int64_t spin_duration_us = 0; // session.intra_op.spin_duration_us; 0 = the pool's own default
+  int spin_backoff_max = 1;     // session.intra_op.spin_backoff_max: pause doubling cap, 1..64
+  int dynamic_block_base = 0;   // session.dynamic_block_base: > 0 splits into shrinking blocks
+  // session.intra_op_thread_affinities: CPU lists, one per worker (num_threads - 1 entries), or empty.
+  std::vector<std::vector<int>> affinities;
 };
 
 class ThreadPool {
@@ -20,6 +28,9 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int num_threads() const;
+  const ThreadPoolSettings& settings() const;
+  // session.force_spinning_stop: workers stop spinning now and sleep until the next parallel_for.
+  void stop_spinning();
   // Calls fn(begin, end) over disjoint blocks covering [0, n). `min_block` is the smallest block
   // worth a task switch. Blocks run concurrently; returns when all are done. Exceptions thrown by
   // fn are re-thrown here (the first one).

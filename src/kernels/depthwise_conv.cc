@@ -31,12 +31,14 @@ bool dwconv2d_supports(const Window3d& w) {
 }
 
 void dwconv2d_f32(const Window3d& w, int64_t channels, int64_t plane_begin, int64_t plane_end, const float* x,
-                  const float* kernel, const float* bias, float* y) {
+                  const float* kernel, const float* bias, float* y, const float* z, const ConvActivation& act) {
   const DwConvPlaneFn fn = dwconv2d_selected_variant().fn;
   const int64_t in_plane = w.in_size(), out_plane = w.out_size(), ksize = w.kernel_size();
   for (int64_t p = plane_begin; p < plane_end; ++p) {
     const int64_t c = p % channels;
     fn(w, x + p * in_plane, kernel + c * ksize, bias ? bias[c] : 0.0f, y + p * out_plane);
+    if (z != nullptr || act.kind != ConvActivation::Kind::kNone)
+      apply_conv_activation(act, z ? z + p * out_plane : nullptr, y + p * out_plane, out_plane);
   }
 }
 

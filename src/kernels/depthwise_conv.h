@@ -10,6 +10,7 @@
 #include <span>
 
 #include "core/cpu_features.h"
+#include "kernels/conv_activation.h"
 #include "kernels/ref/window.h"
 
 namespace onyxrt::kernels {
@@ -46,9 +47,11 @@ bool dwconv2d_supports(const Window3d& w);
 
 // Output planes [plane_begin, plane_end) of a depthwise convolution over planes laid out back to
 // back (NCHW with n and c flattened): plane p reads x + p * in_plane, kernel + (p % channels) *
-// kernel_size and bias[p % channels] (bias may be null), and writes y + p * out_plane. Runs on the
-// calling thread; callers split planes across a thread pool.
+// kernel_size and bias[p % channels] (bias may be null), and writes y + p * out_plane. Then, while
+// the plane is still in cache, y = act(y + z) with z laid out as y (z may be null): the fused
+// Conv+Clip of MobileNet blocks. Runs on the calling thread; callers split planes across a pool.
 void dwconv2d_f32(const Window3d& w, int64_t channels, int64_t plane_begin, int64_t plane_end, const float* x,
-                  const float* kernel, const float* bias, float* y);
+                  const float* kernel, const float* bias, float* y, const float* z = nullptr,
+                  const ConvActivation& act = {});
 
 }  // namespace onyxrt::kernels

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "core/thread_pool.h"
 #include "onyxrt/status.h"
@@ -207,9 +208,64 @@ void scale_c_only(const Problem& p) {
   apply_epilogue(*p.epilogue, p.C, p.ldc, p.M, p.N, 0, 0);
 }
 
+// M == 1 (classifier heads, single-token decoding): a row vector times B is bound by reading B,
+// and the MR-row micro-kernel would spend MR - 1 of its rows on zero padding. Each output column
+// sums alpha * a[k] * b[k] in k order, the same order packed or not, so pack_b changes nothing;
+// threads split N only, so the thread count changes nothing either.
+template <int NR>
+void gemv_columns(const Problem& p, const float* a, int64_t j0, int64_t j1) {
+  const int64_t npad = round_up(p.N, NR);
+  for (int64_t jb = j0; jb < j1; jb += NR) {
+    const int64_t cols = std::min<int64_t>(NR, p.N - jb);
+    float acc[NR] = {};
+    if (p.packed) {
+      for (int64_t p0 = 0; p0 < p.K; p0 += p.uk->kc) {
+        const int64_t kc = std::min(p.uk->kc, p.K - p0);
+        const float* panel = p.packed->data.get() + p0 * npad + (jb / NR) * kc * NR;
+        for (int64_t k = 0; k < kc; ++k)
+          for (int j = 0; j < NR; ++j) acc[j] += a[p0 + k] * panel[k * NR + j];
+      }
+    } else if (!p.trans_b && cols == NR) {
+      for (int64_t k = 0; k < p.K; ++k)
+        for (int j = 0; j < NR; ++j) acc[j] += a[k] * p.B[k * p.ldb + jb + j];
+    } else {
+      for (int64_t j = 0; j < cols; ++j) {
+        const int64_t step = p.trans_b ? 1 : p.ldb;
+        const float* b = p.trans_b ? p.B + (jb + j) * p.ldb : p.B + jb + j;
+        float sum = 0.0f;
+        for (int64_t k = 0; k < p.K; ++k) sum += a[k] * b[k * step];
+        acc[j] = sum;
+      }
+    }
+    float* c = p.C + jb;
+    for (int64_t j = 0; j < cols; ++j) c[j] = p.beta == 0.0f ? acc[j] : acc[j] + p.beta * c[j];
+    if (has_epilogue(*p.epilogue)) apply_epilogue(*p.epilogue, c, p.ldc, 1, cols, 0, jb);
+  }
+}
+
+void run_gemv(const Problem& p, ThreadPool* pool) {
+  // alpha * op(A) as one contiguous row, rounded as pack_a rounds it.
+  std::vector<float> a(static_cast<size_t>(p.K));
+  const int64_t step = p.trans_a ? p.lda : 1;
+  for (int64_t k = 0; k < p.K; ++k) a[k] = p.alpha * p.A[k * step];
+  const int NR = p.uk->nr;
+  auto columns = [&](int64_t j0, int64_t j1) {
+    if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
+    if (NR == 16) return gemv_columns<16>(p, a.data(), j0, j1);
+    if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
+    throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);
+  };
+  // Blocks of whole panels, each worth at least ~32K multiply-adds.
+  const int64_t panels = ceil_div(p.N, NR);
+  const int64_t min_panels = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, p.K * NR));
+  ThreadPool::parallel_for(pool, panels, min_panels,
+                           [&](int64_t b, int64_t e) { columns(b * NR, std::min(p.N, e * NR)); });
+}
+
 void run(const Problem& p, ThreadPool* pool) {
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) return scale_c_only(p);
+  if (p.M == 1) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
   if (uk.mr * uk.nr > kMaxTile) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
   const int MR = uk.mr, NR = uk.nr;

@@ -30,6 +30,6 @@ class EliminateIdentity final : public GraphPass {
 
 }  // namespace
 
-ONYXRT_REGISTER_PASS(1, EliminateIdentity);
+ONYXRT_REGISTER_PASS_AT(1, 0, EliminateIdentity);
 
 }  // namespace onyxrt::opt

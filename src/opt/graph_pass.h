@@ -25,6 +25,9 @@ class GraphPass {
 struct PassEntry {
   int level;  // 1 basic, 2 extended, 3 layout
   std::unique_ptr<GraphPass> (*create)();
+  // Position within the level: a pass whose output another pass matches runs first (constant
+  // folding before the fusions that need constants, Gelu before BiasGelu).
+  int order = 100;
 };
 
 void register_pass(PassEntry entry);
@@ -34,9 +37,10 @@ const std::vector<PassEntry>& registered_passes();
 
 #define ONYXRT_PASS_CONCAT2(a, b) a##b
 #define ONYXRT_PASS_CONCAT(a, b) ONYXRT_PASS_CONCAT2(a, b)
-#define ONYXRT_REGISTER_PASS(level, Class)                                                         \
+#define ONYXRT_REGISTER_PASS_AT(level, order, Class)                                               \
   static const bool ONYXRT_PASS_CONCAT(onyxrt_pass_registered_, __COUNTER__) =                    \
       (::onyxrt::opt::register_pass({level, []() -> std::unique_ptr<::onyxrt::opt::GraphPass> { \
          return std::make_unique<Class>();                                                        \
-       }}),                                                                                       \
+       }, order}),                                                                                \
        true)
+#define ONYXRT_REGISTER_PASS(level, Class) ONYXRT_REGISTER_PASS_AT(level, 100, Class)

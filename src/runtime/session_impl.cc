@@ -1,5 +1,7 @@
 #include "runtime/session_impl.h"
 
+#include "runtime/thread_pool_config.h"
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -78,7 +80,8 @@ void SessionImpl::prepare() {
   state_.build(*graph_, options_.execution_order, prepack);
 
   int threads = options_.intra_op_num_threads > 0 ? options_.intra_op_num_threads : cpu_features().physical_cores;
-  if (threads > 1) thread_pool_ = std::make_unique<ThreadPool>(ThreadPoolSettings{threads});
+  if (threads > 1) thread_pool_ = std::make_unique<ThreadPool>(runtime::intra_op_pool_settings(options_, threads));
+  force_spinning_stop_ = config_flag(options_, "session.force_spinning_stop");
   executor_ = runtime::make_sequential_executor();
   collect_constant_ranges(*graph_);
   describe_io();
@@ -221,12 +224,22 @@ std::vector<Value> SessionImpl::run(const std::vector<std::string>& output_names
   run.main_graph = graph_.get();
   if (run_options.only_execute_path_to_fetches) run.main_graph_nodes = nodes_needed_for(fetches);
 
-  try {
-    executor_->execute(*graph_, frame, run);
-  } catch (const Error&) {
-    // RunOptions.terminate resets once the run it stopped has returned.
-    run_options.terminate_flag->store(false);
-    throw;
+  {
+    // session.force_spinning_stop: when the last concurrent run returns, workers stop spinning.
+    struct RunCount {
+      SessionImpl& s;
+      explicit RunCount(SessionImpl& self) : s(self) { s.running_.fetch_add(1); }
+      ~RunCount() {
+        if (s.running_.fetch_sub(1) == 1 && s.force_spinning_stop_ && s.thread_pool_) s.thread_pool_->stop_spinning();
+      }
+    } count(*this);
+    try {
+      executor_->execute(*graph_, frame, run);
+    } catch (const Error&) {
+      // RunOptions.terminate resets once the run it stopped has returned.
+      run_options.terminate_flag->store(false);
+      throw;
+    }
   }
 
   std::vector<std::pair<const char*, const char*>> fed_ranges;

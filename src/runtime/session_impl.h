@@ -1,6 +1,7 @@
 // The composition a session is made of: the loaded model, its graph after optimization, the
 // prepared state (plans, kernels), the thread pool, the logger and the profiler.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,6 +52,8 @@ class SessionImpl {
   opt::PassReport pass_report_;
   runtime::SessionState state_;
   std::unique_ptr<ThreadPool> thread_pool_;
+  bool force_spinning_stop_ = false;
+  std::atomic<int> running_{0};  // runs in progress
   std::unique_ptr<runtime::Executor> executor_;
   runtime::Profiler profiler_;
   std::shared_ptr<Allocator> allocator_;

@@ -135,8 +135,15 @@ void map_binary(KernelContext& ctx, const kernels::ref::BroadcastIndexer& bi, co
       const TA* ra = pa + off[0];
       const TB* rb = pb + off[1];
       TOut* ry = py + out;
+      // One loop per run shape, with the repeated operand hoisted, so the compiler vectorizes each.
       if (step[0] == 1 && step[1] == 1) {
         for (int64_t i = 0; i < n; ++i) ry[i] = fn(ra[i], rb[i]);
+      } else if (step[0] == 1 && step[1] == 0) {
+        const TB sb = rb[0];
+        for (int64_t i = 0; i < n; ++i) ry[i] = fn(ra[i], sb);
+      } else if (step[0] == 0 && step[1] == 1) {
+        const TA sa = ra[0];
+        for (int64_t i = 0; i < n; ++i) ry[i] = fn(sa, rb[i]);
       } else {
         for (int64_t i = 0; i < n; ++i) ry[i] = fn(ra[i * step[0]], rb[i * step[1]]);
       }

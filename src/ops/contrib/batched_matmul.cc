@@ -1,9 +1,11 @@
 #include "ops/contrib/batched_matmul.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "ir/shape_inference.h"
 #include "kernels/ref/gemm.h"
+#include "kernels/sgemm_batched.h"
 
 namespace onyxrt::ops::contrib {
 
@@ -38,30 +40,64 @@ MatMulShapes plan_batched_matmul(const ir::Node& node, const Shape& a, const Sha
   return p;
 }
 
+namespace {
+
+// Offsets (in elements) of batch `bi` into A and B, where a broadcast (size-1) dim does not advance.
+void offsets(const MatMulShapes& p, int64_t bi, int64_t& a_off, int64_t& b_off) {
+  a_off = 0, b_off = 0;
+  int64_t a_stride = p.M * p.K, b_stride = p.K * p.N;
+  for (size_t d = p.batch.size(); d-- > 0;) {
+    const int64_t idx = bi % p.batch[d];
+    bi /= p.batch[d];
+    if (p.a_batch[d] != 1) a_off += idx * a_stride;
+    if (p.b_batch[d] != 1) b_off += idx * b_stride;
+    a_stride *= p.a_batch[d];
+    b_stride *= p.b_batch[d];
+  }
+}
+
+void sgemm_over_batch(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a, const float* b,
+                      const kernels::PackedB* packed, float* y) {
+  const int64_t batch_count = shape_size(p.batch);
+  if (batch_count * p.M == 0 || p.N == 0) return;
+  const bool b_shared = std::all_of(p.b_batch.begin(), p.b_batch.end(), [](int64_t d) { return d == 1; });
+  if (b_shared && p.a_batch == p.batch) {  // one tall GEMM
+    if (packed)
+      kernels::sgemm_packed(false, batch_count * p.M, alpha, a, p.K, *packed, 0.0f, y, p.N, pool);
+    else
+      kernels::sgemm(false, false, batch_count * p.M, p.N, p.K, alpha, a, p.K, b, p.N, 0.0f, y, p.N, pool);
+    return;
+  }
+  kernels::SgemmBatch batch;
+  for (int64_t bi = 0; bi < batch_count; ++bi) {
+    int64_t a_off, b_off;
+    offsets(p, bi, a_off, b_off);
+    batch.a_offsets.push_back(a_off);
+    batch.b_offsets.push_back(b_off);
+    batch.c_offsets.push_back(bi * p.M * p.N);
+  }
+  kernels::sgemm_batched(batch, false, false, p.M, p.N, p.K, alpha, a, p.K, b, p.N, packed, y, p.N, pool);
+}
+
+}  // namespace
+
+void batched_matmul_packed(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a,
+                           const kernels::PackedB& b, float* y) {
+  sgemm_over_batch(pool, p, alpha, a, nullptr, &b, y);
+}
+
 template <typename T>
 void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a, const T* b, T* y) {
+  if constexpr (std::is_same_v<T, float>) return sgemm_over_batch(pool, p, alpha, a, b, nullptr, y);
   const int64_t rows = shape_size(p.batch) * p.M;
   if (rows == 0 || p.N == 0) return;
-  const size_t r = p.batch.size();
-  auto offsets = [&](int64_t bi, int64_t& a_off, int64_t& b_off) {
-    a_off = 0, b_off = 0;
-    int64_t a_stride = p.M * p.K, b_stride = p.K * p.N;
-    for (size_t d = r; d-- > 0;) {
-      const int64_t idx = bi % p.batch[d];
-      bi /= p.batch[d];
-      if (p.a_batch[d] != 1) a_off += idx * a_stride;
-      if (p.b_batch[d] != 1) b_off += idx * b_stride;
-      a_stride *= p.a_batch[d];
-      b_stride *= p.b_batch[d];
-    }
-  };
   const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, p.N * p.K));
   ThreadPool::parallel_for(pool, rows, min_rows, [&](int64_t begin, int64_t end) {
     while (begin < end) {
       const int64_t bi = begin / p.M, m0 = begin % p.M;
       const int64_t m1 = std::min(p.M, m0 + (end - begin));
       int64_t a_off, b_off;
-      offsets(bi, a_off, b_off);
+      offsets(p, bi, a_off, b_off);
       kernels::gemm_ref<T>(false, false, m1 - m0, p.N, p.K, alpha, a + a_off + m0 * p.K, p.K, b + b_off, p.N, T(0),
                            y + (bi * p.M + m0) * p.N, p.N);
       begin += m1 - m0;

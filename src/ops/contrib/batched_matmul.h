@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ir/shape_inference.h"
+#include "kernels/sgemm.h"
 #include "ops/op_kernel.h"
 
 namespace onyxrt::ops::contrib {
@@ -20,9 +21,14 @@ struct MatMulShapes {
 // is dropped from `out`. Raises InvalidArgument naming the node on mismatch.
 MatMulShapes plan_batched_matmul(const ir::Node& node, const Shape& a, const Shape& b);
 
-// y = alpha * a @ b over the broadcast batch, rows split across the pool.
+// y = alpha * a @ b over the broadcast batch: float through the SGEMM (batches spread over the
+// pool when there are enough of them), double rows split across the pool.
 template <typename T>
 void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a, const T* b, T* y);
+
+// The same with a 2-D B packed at session creation (p.b_batch all 1, b.K == p.K, b.N == p.N).
+void batched_matmul_packed(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a,
+                           const kernels::PackedB& b, float* y);
 
 // Symbolic output shape of numpy matmul for shape inference (unknown when either rank is).
 ir::TypeInfo infer_matmul_type(ir::InferenceContext& ctx, const ir::TypeInfo& a, const ir::TypeInfo& b, DataType elem);

@@ -4,6 +4,7 @@
 // folds Transpose nodes around a MatMul into one node.
 #include <memory>
 #include <numeric>
+#include <type_traits>
 
 #include "kernels/ref/transpose.h"
 #include "ops/contrib/batched_matmul.h"
@@ -70,14 +71,36 @@ class FusedMatMulKernel final : public OpKernel {
     if (B.dtype() != A.dtype())
       throw_error(ErrorCode::InvalidArgument, ctx.node().describe() + ": A is " + A.describe() + " but B is " + B.describe());
     const Tensor a = arrange<T>(ctx, A, trans_batch_a_, trans_a_);
+    if constexpr (std::is_same_v<T, float>) {
+      if (!packed_b_.empty() && B.rank() == 2) {
+        const Shape b_shape = permuted(B.shape(), operand_perm(2, trans_batch_b_, trans_b_));
+        const MatMulShapes p = plan_batched_matmul(ctx.node(), a.shape(), b_shape);
+        Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
+        return batched_matmul_packed(ctx.thread_pool(), p, alpha_, a.data<float>(), packed_b_, Y.mutable_data<float>());
+      }
+    }
     const Tensor b = arrange<T>(ctx, B, trans_batch_b_, trans_b_);
     const MatMulShapes p = plan_batched_matmul(ctx.node(), a.shape(), b.shape());
     Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
     batched_matmul<T>(ctx.thread_pool(), p, static_cast<T>(alpha_), a.data<T>(), b.data<T>(), Y.mutable_data<T>());
   }
 
+ public:
+  // A constant 2-D float B is packed once with transB applied (transBatchB is moot at rank 2).
+  bool prepack(const PrepackContext& ctx) override {
+    const Tensor* B = ctx.constant_input(1);
+    if (B == nullptr || B->dtype() != DataType::Float || B->rank() != 2) return false;
+    const int64_t K = trans_b_ ? B->shape()[1] : B->shape()[0];
+    const int64_t N = trans_b_ ? B->shape()[0] : B->shape()[1];
+    if (K == 0 || N == 0) return false;
+    packed_b_ = kernels::pack_b(trans_b_, K, N, B->data<float>(), B->shape()[1]);
+    return true;
+  }
+
+ private:
   float alpha_;
   bool trans_a_, trans_b_, trans_batch_a_, trans_batch_b_;
+  kernels::PackedB packed_b_;
 };
 
 std::unique_ptr<OpKernel> make_fused_matmul(const ir::Node& node) {

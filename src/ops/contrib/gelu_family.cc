@@ -6,7 +6,9 @@
 // Follows onnxruntime's ContribOperators.md for each op.
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
+#include "kernels/vmath_parallel.h"
 #include "ops/contrib/float_inputs.h"
 #include "ops/registry.h"
 
@@ -57,6 +59,13 @@ class GeluKernel final : public OpKernel {
     const T* x = X.data<T>();
     const T* b = bias ? bias->data<T>() : nullptr;
     T* y = Y.mutable_data<T>();
+    if constexpr (std::is_same_v<T, float>) {
+      const kernels::VOp op = kind_ == GeluKind::Fast    ? kernels::VOp::GeluTanh
+                              : kind_ == GeluKind::Quick ? kernels::VOp::QuickGelu
+                                                         : kernels::VOp::GeluErf;
+      kernels::vmath_apply(ctx.thread_pool(), op, x, y, X.size(), {alpha_}, b, bias_len);
+      return;
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), X.size(), 4096, [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i) y[i] = gelu_value<T>(kind_, b ? x[i] + b[i % bias_len] : x[i], alpha_);
     });

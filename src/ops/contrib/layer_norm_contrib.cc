@@ -7,8 +7,10 @@
 // stash_type (float by default; onnxruntime also accepts double). Accumulation in double.
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/normalization.h"
+#include "kernels/vmath.h"
 #include "ops/common/axes.h"
 #include "ops/contrib/float_inputs.h"
 #include "ops/registry.h"
@@ -74,6 +76,24 @@ class NormKernel final : public OpKernel {
       if (stash_ == DataType::Float) t->mutable_data<float>()[r] = static_cast<float>(v);
       else t->mutable_data<double>()[r] = v;
     };
+    // float with scale and bias covering all of X.shape[axis:] (the transformer case): vector rows.
+    if constexpr (std::is_same_v<T, float>) {
+      if (scale.size() == cols && (!b || bias->size() == cols)) {
+        const kernels::VMathKernels& k = kernels::vmath();
+        ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / cols), [&](int64_t r0, int64_t r1) {
+          for (int64_t r = r0; r < r1; ++r) {
+            kernels::LayerNormRow row;
+            row.x = x + r * cols, row.gamma = s, row.beta = b, row.y = y + r * cols;
+            row.n = cols, row.epsilon = epsilon_, row.simplified = simplified_;
+            float mean, inv;
+            k.layer_norm_row(row, &mean, &inv);
+            put(mean_out, r, mean);
+            put(inv_out, r, inv);
+          }
+        });
+        return;
+      }
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / cols), [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
         const T* xr = x + r * cols;

@@ -10,7 +10,9 @@
 #include <cmath>
 #include <vector>
 #include <memory>
+#include <type_traits>
 
+#include "kernels/vmath.h"
 #include "ops/contrib/float_inputs.h"
 #include "ops/registry.h"
 
@@ -42,9 +44,13 @@ class SkipNormKernel final : public OpKernel {
     const int64_t H = X.shape().back();
     const int64_t rows = X.size() / std::max<int64_t>(1, H);
     // skip may broadcast over leading dims: it repeats every skip.size() / H rows.
-    if (skip.dtype() != X.dtype() || skip.rank() < 2 || skip.shape().back() != H || skip.size() == 0 ||
-        (rows * H) % skip.size() != 0 || X.rank() < skip.rank() ||
-        !std::equal(skip.shape().begin() + 1, skip.shape().end(), X.shape().end() - (skip.rank() - 1)))
+    // An empty input takes an empty skip of its own shape.
+    const bool same_shape = skip.shape() == X.shape();
+    if (skip.dtype() != X.dtype() ||
+        (!same_shape && (skip.rank() < 2 || skip.shape().back() != H || skip.size() == 0 ||
+                         (rows * H) % skip.size() != 0 || X.rank() < skip.rank() ||
+                         !std::equal(skip.shape().begin() + 1, skip.shape().end(),
+                                     X.shape().end() - (skip.rank() - 1)))))
       throw_error(ErrorCode::InvalidArgument, node.describe() + ": skip " + skip.describe() +
                                                   " must equal input " + X.describe() + " or broadcast over its batch");
     auto check_vec = [&](const Tensor* t, const char* what) {
@@ -71,6 +77,22 @@ class SkipNormKernel final : public OpKernel {
     const T* bi = bias ? bias->data<T>() : nullptr;
     T* y = Y.mutable_data<T>();
     T* sum_data = sum_out ? sum_out->mutable_data<T>() : nullptr;
+    if constexpr (std::is_same_v<T, float>) {
+      const kernels::VMathKernels& k = kernels::vmath();
+      ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / H), [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) {
+          kernels::LayerNormRow row;
+          row.x = x + r * H, row.skip = sk + (r % skip_rows) * H, row.bias = bi, row.gamma = g, row.beta = be;
+          row.y = y + r * H, row.sum = sum_data ? sum_data + r * H : nullptr;
+          row.n = H, row.epsilon = epsilon_, row.simplified = simplified_;
+          float mean, inv;
+          k.layer_norm_row(row, &mean, &inv);
+          if (mean_out) mean_out->mutable_data<float>()[r] = mean;
+          if (inv_out) inv_out->mutable_data<float>()[r] = inv;
+        }
+      });
+      return;
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / H), [&](int64_t r0, int64_t r1) {
       std::vector<double> sum(static_cast<size_t>(H));
       for (int64_t r = r0; r < r1; ++r) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "kernels/vmath_parallel.h"
 #include "ops/common/elementwise.h"
 #include "ops/registry.h"
 
@@ -69,6 +70,7 @@ class ActivationKernel : public OpKernel {
     const Tensor& x = ctx.required_input(0);
     check_tensor_dtype(ctx, 0, x, kFloatTypes);
     Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
+    if (x.dtype() == DataType::Float && run_vectorized(ctx, x, y)) return;
     visit_numeric(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (is_float_storage_v<T>) {
@@ -81,6 +83,23 @@ class ActivationKernel : public OpKernel {
   }
 
  private:
+  // float through the vectorized kernels, for the activations that have one.
+  bool run_vectorized(KernelContext& ctx, const Tensor& x, Tensor& y) const {
+    using kernels::VOp;
+    VOp op;
+    if constexpr (A == Act::Elu) op = VOp::Elu;
+    else if constexpr (A == Act::LeakyRelu) op = VOp::LeakyRelu;
+    else if constexpr (A == Act::HardSigmoid) op = VOp::HardSigmoid;
+    else if constexpr (A == Act::HardSwish) op = VOp::HardSwish;
+    else if constexpr (A == Act::Gelu) op = VOp::GeluErf;
+    else if constexpr (A == Act::GeluTanh) op = VOp::GeluTanh;
+    else if constexpr (A == Act::Swish) op = VOp::QuickGelu;  // x sigmoid(alpha x)
+    else return false;
+    const kernels::VParams p{static_cast<float>(p_.alpha), static_cast<float>(p_.beta)};
+    kernels::vmath_apply(ctx.thread_pool(), op, x.data<float>(), y.mutable_data<float>(), x.size(), p);
+    return true;
+  }
+
   ActParams p_;
 };
 

@@ -1,6 +1,7 @@
 // ArgMax and ArgMin: the int64 index of the largest (smallest) element along `axis`. The first
 // occurrence wins on ties unless `select_last_index` (opset 12) asks for the last. A NaN counts as
-// the extreme value, as numpy's argmax/argmin do.
+// the extreme value, as numpy's argmax/argmin do (and, like ties, the last NaN under
+// `select_last_index`).
 #include <string>
 
 #include "ops/common/axes.h"
@@ -27,7 +28,11 @@ void arg_extreme(const Tensor& x, Tensor& y, int64_t axis, bool last) {
       C best_v = ComputeType<T>::load(base[0]);
       for (int64_t k = 1; k < n; ++k) {
         const C v = ComputeType<T>::load(base[k * inner]);
-        if (best_v != best_v) break;  // a NaN already won
+        if (best_v != best_v) {  // a NaN already won; NaNs tie among themselves
+          if (!last) break;
+          if (v != v) best = k;
+          continue;
+        }
         const bool better = IsMax ? (v > best_v) : (v < best_v);
         if (better || v != v || (last && v == best_v)) {
           best = k;

@@ -1,4 +1,4 @@
-// Attention (ONNX opsets 23, 24): softmax(scale * Q K^T + bias) V per head, with
+// Attention (ONNX opsets 23, 24, 25+): softmax(scale * Q K^T + bias) V per head, with
 //  - 4-D inputs [B, heads, seq, head] or 3-D [B, seq, heads * head] (q_num_heads/kv_num_heads),
 //  - grouped-query attention (q heads share kv head h / (q_heads / kv_heads)),
 //  - past_key/past_value concatenated before K/V and returned as present_key/present_value,
@@ -7,15 +7,23 @@
 //  - is_causal: key j is visible to query i iff j <= i + past (offset bottom-right by the cache),
 //  - softcap: s = softcap * tanh(s / softcap) before the bias,
 //  - opset 24's nonpad_kv_seqlen [B]: keys at or past it are masked, causal offset nonpad - q_seq,
-//  - qk_matmul_output modes 0 (scaled QK), 1 (after softcap), 2 (after bias), 3 (softmax).
-// A fully masked row gives zeros (spec). Scores and softmax are computed in double.
+//  - qk_matmul_output modes 0 (scaled QK), 1 (after softcap), 2 (after bias), 3 (softmax),
+//  - opset 25's left_window_size / right_window_size (-1: unbounded): query i, at absolute
+//    position i + offset (the causal offset), sees key j iff -right <= i + offset - j <= left.
+// A fully masked row gives zeros (spec). float and double compute in double. float16 and bfloat16
+// compute in double but round where the spec's function body casts or computes in the 16-bit
+// type (sqrt(scale), the scaled Q and K, their product, softcap, the biased scores and each
+// softmax step, unless softmax_precision asks for float): one ulp of bfloat16 already exceeds the
+// backend suite's 1e-3 tolerance, so rounding only at the end is not close enough.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <limits>
 #include <memory>
 #include <vector>
 
-#include "ops/onnx/real_dispatch.h"
+#include "kernels/ref/float_types.h"
+#include "kernels/ref/real_cast.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -54,14 +62,19 @@ class AttentionKernel final : public OpKernel {
         mode_(node.get_int("qk_matmul_output_mode", 0)),
         has_scale_(node.has("scale")),
         scale_(node.get_float("scale", 1.0f)),
-        softcap_(node.get_float("softcap", 0.0f)) {
+        softcap_(node.get_float("softcap", 0.0f)),
+        softmax_precision_(node.get_int("softmax_precision", 0)),
+        left_window_(node.get_int("left_window_size", -1)),
+        right_window_(node.get_int("right_window_size", -1)) {
     if (mode_ < 0 || mode_ > 3)
       throw_error(ErrorCode::NotImplemented, node.describe() + ": qk_matmul_output_mode " + std::to_string(mode_) + " is not supported (0..3)");
+    if (left_window_ < -1 || right_window_ < -1)
+      throw_error(ErrorCode::InvalidGraph, node.describe() + ": left_window_size / right_window_size must be -1 or nonnegative");
   }
 
   void compute(KernelContext& ctx) const override {
     const Tensor& Q = ctx.required_input(0);
-    if (!visit_f32_or_f64(Q.dtype(), [&](auto tag) { run<decltype(tag)>(ctx, Q); }))
+    if (!kernels::visit_float_or_half(Q.dtype(), [&](auto tag) { run<decltype(tag)>(ctx, Q); }))
       unsupported_type(ctx.node(), 0, Q.dtype());
   }
 
@@ -109,8 +122,8 @@ class AttentionKernel final : public OpKernel {
     int64_t mstride[4] = {0, 0, 0, 0}, mlast = 0;
     const bool bool_mask = mask && mask->dtype() == DataType::Bool;
     if (mask) {
-      if (mask->rank() < 2 || mask->rank() > 4 || (!bool_mask && mask->dtype() != Qt.dtype()))
-        throw_error(ErrorCode::InvalidArgument, node.describe() + ": attn_mask must be bool or Q's type with rank 2 to 4, got " +
+      if (mask->rank() < 1 || mask->rank() > 4 || (!bool_mask && mask->dtype() != Qt.dtype()))
+        throw_error(ErrorCode::InvalidArgument, node.describe() + ": attn_mask must be bool or Q's type with rank 1 to 4, got " +
                                                     shape_to_string(mask->shape()));
       const Shape full{B, QH, qS, total};
       int64_t s = 1;
@@ -126,7 +139,14 @@ class AttentionKernel final : public OpKernel {
       }
       if (mlast > total) throw_error(ErrorCode::InvalidArgument, node.describe() + ": attn_mask is longer than the total kv length");
     }
+    constexpr bool half = std::is_same_v<T, kernels::Float16> || std::is_same_v<T, kernels::BFloat16>;
+    // rt: a value the function body holds in T; rs: one it holds in the softmax type.
+    auto rt = [](double x) { return half ? kernels::round_as<T>(x) : x; };
+    const bool float_softmax = softmax_precision_ == static_cast<int64_t>(DataType::Float) ||
+                               softmax_precision_ == static_cast<int64_t>(DataType::Double);
+    auto rs = [&](double x) { return !half ? x : (float_softmax ? kernels::round_as<float>(x) : kernels::round_as<T>(x)); };
     const double scale = has_scale_ ? static_cast<double>(scale_) : 1.0 / std::sqrt(static_cast<double>(D));
+    const double sqrt_scale = rt(std::sqrt(scale));  // the body scales Q and K by sqrt(scale) each
     const double neg_inf = -std::numeric_limits<double>::infinity();
     const T* qd = Qt.data<T>();
     const T* kd = Kp.data<T>();
@@ -150,45 +170,59 @@ class AttentionKernel final : public OpKernel {
           bool any_visible = false;
           for (int64_t j = 0; j < total; ++j) {
             double s = 0;
-            for (int64_t d = 0; d < D; ++d) s += static_cast<double>(qi[d]) * static_cast<double>(kb[j * D + d]);
-            s *= scale;
-            if (qk_row && mode_ == 0) qk_row[j] = static_cast<T>(s);
-            if (softcap_ > 0) s = softcap_ * std::tanh(s / softcap_);
-            if (qk_row && mode_ == 1) qk_row[j] = static_cast<T>(s);
+            if constexpr (half) {
+              for (int64_t d = 0; d < D; ++d)
+                s += rt(kernels::to_double(qi[d]) * sqrt_scale) * rt(kernels::to_double(kb[j * D + d]) * sqrt_scale);
+              s = rt(s);
+            } else {
+              for (int64_t d = 0; d < D; ++d) s += kernels::to_double(qi[d]) * kernels::to_double(kb[j * D + d]);
+              s *= scale;
+            }
+            if (qk_row && mode_ == 0) qk_row[j] = kernels::from_double<T>(s);
+            if (softcap_ > 0) s = rt(softcap_ * rt(std::tanh(rt(s / softcap_))));
+            if (qk_row && mode_ == 1) qk_row[j] = kernels::from_double<T>(s);
             double bj = 0;
             if (mask) {
               if (j >= mlast) bj = neg_inf;
               else {
                 const int64_t mi = b * mstride[0] + h * mstride[1] + i * mstride[2] + j * mstride[3];
-                bj = bool_mask ? (mask->data<bool>()[mi] ? 0.0 : neg_inf) : static_cast<double>(mask->data<T>()[mi]);
+                bj = bool_mask ? (mask->data<bool>()[mi] ? 0.0 : neg_inf) : kernels::to_double(mask->data<T>()[mi]);
               }
             }
             if (causal_ && j > i + offset) bj = neg_inf;
+            const int64_t behind = i + offset - j;  // how far key j lies before query i
+            if ((left_window_ >= 0 && behind > left_window_) || (right_window_ >= 0 && -behind > right_window_)) bj = neg_inf;
             if (j >= valid) bj = neg_inf;
             bias[j] = bj;
-            score[j] = s + bj;
+            score[j] = rt(s + bj);
             if (bj != neg_inf) any_visible = true;
-            if (qk_row && mode_ == 2) qk_row[j] = static_cast<T>(score[j]);
+            if (qk_row && mode_ == 2) qk_row[j] = kernels::from_double<T>(score[j]);
           }
           std::fill(acc.begin(), acc.end(), 0.0);
           if (any_visible) {
             double mx = neg_inf;
             for (int64_t j = 0; j < total; ++j) mx = std::max(mx, score[j]);
             double sum = 0;
-            for (int64_t j = 0; j < total; ++j) sum += (score[j] = score[j] == neg_inf ? 0.0 : std::exp(score[j] - mx));
+            // numpy sums float16 in float (one rounding at the end); ml_dtypes' bfloat16 rounds each add.
+            constexpr bool round_each_add = std::is_same_v<T, kernels::BFloat16>;
+            for (int64_t j = 0; j < total; ++j) {
+              score[j] = score[j] == neg_inf ? 0.0 : rs(std::exp(rs(score[j] - mx)));
+              sum = round_each_add ? rs(sum + score[j]) : sum + score[j];
+            }
+            sum = rs(sum);
             if (sum == 0) sum = 1;
             for (int64_t j = 0; j < total; ++j) {
-              const double p = static_cast<T>(score[j] / sum);
+              const double p = kernels::round_as<T>(rs(score[j] / sum));
               score[j] = p;
-              for (int64_t d = 0; d < VD; ++d) acc[d] += p * static_cast<double>(vb[j * VD + d]);
+              for (int64_t d = 0; d < VD; ++d) acc[d] += p * kernels::to_double(vb[j * VD + d]);
             }
           } else {
             std::fill(score.begin(), score.end(), 0.0);
           }
           if (qk_row && mode_ == 3)
-            for (int64_t j = 0; j < total; ++j) qk_row[j] = static_cast<T>(score[j]);
+            for (int64_t j = 0; j < total; ++j) qk_row[j] = kernels::from_double<T>(score[j]);
           T* yo = yd + yv.at(b, h, i);
-          for (int64_t d = 0; d < VD; ++d) yo[d] = static_cast<T>(acc[d]);
+          for (int64_t d = 0; d < VD; ++d) yo[d] = kernels::from_double<T>(acc[d]);
         }
       }
     });
@@ -198,15 +232,16 @@ class AttentionKernel final : public OpKernel {
   int64_t q_heads_, kv_heads_, mode_;
   bool has_scale_;
   float scale_, softcap_;
+  int64_t softmax_precision_, left_window_, right_window_;
 };
 
 std::unique_ptr<OpKernel> make_attention(const ir::Node& node) {
   for (int i : {0, 1, 2, 4, 5}) {
     const DataType t = node.has_input(i) ? input_dtype(node, i) : DataType::Undefined;
-    if (t != DataType::Undefined && !is_f32_or_f64(t)) unsupported_type(node, i, t);
+    if (t != DataType::Undefined && !kernels::is_float_or_half(t)) unsupported_type(node, i, t);
   }
   const DataType m = node.has_input(3) ? input_dtype(node, 3) : DataType::Undefined;
-  if (m != DataType::Undefined && m != DataType::Bool && !is_f32_or_f64(m)) unsupported_type(node, 3, m);
+  if (m != DataType::Undefined && m != DataType::Bool && !kernels::is_float_or_half(m)) unsupported_type(node, 3, m);
   const DataType n = node.has_input(6) ? input_dtype(node, 6) : DataType::Undefined;
   if (n != DataType::Undefined && n != DataType::Int64 && n != DataType::Int32) unsupported_type(node, 6, n);
   return std::make_unique<AttentionKernel>(node);
@@ -248,5 +283,6 @@ void infer_attention(ir::InferenceContext& ctx) {
 
 ONYXRT_REGISTER_OP({"", "Attention", 23, 23, make_attention, infer_attention});
 ONYXRT_REGISTER_OP({"", "Attention", 24, 24, make_attention, infer_attention});
+ONYXRT_REGISTER_OP({"", "Attention", 25, kMaxOpset, make_attention, infer_attention});  // adds the window sizes
 
 }  // namespace onyxrt::ops

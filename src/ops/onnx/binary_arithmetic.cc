@@ -4,6 +4,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/binary_f32.h"
 #include "kernels/ref/broadcast.h"
 #include "ops/common/axes.h"
 #include "ops/common/dtype_dispatch.h"
@@ -12,7 +13,8 @@
 namespace onyxrt::ops {
 namespace {
 
-enum class BinaryOp { Add, Sub, Mul, Div };
+// Numbered as kernels::BinaryF32Op.
+enum class BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3 };
 
 // Signed integer overflow is undefined in C++; ONNX runtimes wrap, so compute in unsigned.
 template <typename T>
@@ -64,6 +66,20 @@ void run_binary(const Tensor& a, const Tensor& b, Tensor& y, const kernels::ref:
   });
 }
 
+// Float goes through the SIMD run kernels chosen from the CPU (kernels/binary_f32.h).
+void run_binary_f32(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& y, const kernels::ref::BroadcastIndexer& bi,
+                    KernelContext& ctx) {
+  const kernels::BinaryF32Variant& v = kernels::binary_f32_selected();
+  const auto kop = static_cast<kernels::BinaryF32Op>(static_cast<int>(op));
+  const float* pa = a.data<float>();
+  const float* pb = b.data<float>();
+  float* py = y.mutable_data<float>();
+  ThreadPool::parallel_for(ctx.thread_pool(), bi.output_size(), kernels::kBinaryF32MinBlock,
+                           [&](int64_t begin, int64_t end) {
+                             kernels::binary_f32_range(v, kop, bi, pa, pb, py, begin, end);
+                           });
+}
+
 bool is_arithmetic_type(DataType dt) { return dt != DataType::Bool && visit_numeric(dt, [](auto) {}); }
 
 class BinaryArithmeticKernel : public OpKernel {
@@ -88,6 +104,7 @@ class BinaryArithmeticKernel : public OpKernel {
     kernels::ref::BroadcastIndexer bi({a.shape(), b_shape});
     Tensor& y = ctx.allocate_output(0, dtype, bi.output_shape());
     if (bi.output_size() == 0) return;
+    if (dtype == DataType::Float) return run_binary_f32(op_, a, b, y, bi, ctx);
     visit_numeric(dtype, [&](auto tag) {
       using T = decltype(tag);
       if constexpr (!std::is_same_v<T, bool>) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/vmath_parallel.h"
 #include "ops/common/elementwise.h"
 #include "ops/registry.h"
 
@@ -40,6 +41,11 @@ class ClipKernel : public OpKernel {
         } else {
           if (lo_t != nullptr) lo = CT::load(*lo_t->data<T>());
           if (hi_t != nullptr) hi = CT::load(*hi_t->data<T>());
+        }
+        if constexpr (std::is_same_v<T, float>) {
+          kernels::vmath_apply(ctx.thread_pool(), kernels::VOp::Clip, x.data<float>(), y.mutable_data<float>(),
+                               x.size(), {lo, hi});
+          return;
         }
         map_unary<T, T>(ctx, x, y, [lo, hi](T v) { return CT::store(clamp(CT::load(v), lo, hi)); });
       }

@@ -1,5 +1,6 @@
 // Concat: joins inputs of equal rank along `axis` (negative from opset 11; opset 1 defaults it
 // to 1). All other dims must match; inputs with a zero extent on `axis` contribute nothing.
+#include <algorithm>
 #include <string>
 
 #include "ops/common/axes.h"
@@ -48,15 +49,19 @@ class ConcatKernel : public OpKernel {
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < rank; ++d) inner *= out_shape[d];
     const int64_t out_row = out_shape[axis] * inner;
-    // Each input fills a fixed column range [column, column + block) of every output row.
-    int64_t column = 0;
-    for (const Tensor* t : inputs) {
-      const int64_t block = t->shape()[axis] * inner;
-      for (int64_t o = 0; o < outer; ++o) {
-        copy_elements(first.dtype(), t->raw(), o * block, y.mutable_raw(), o * out_row + column, block);
+    // Each input fills a fixed column range [column, column + block) of every output row: one
+    // contiguous copy per input and row, rows split across the pool.
+    std::vector<int64_t> columns(n);
+    for (int k = 1; k < n; ++k) columns[k] = columns[k - 1] + inputs[k - 1]->shape()[axis] * inner;
+    const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, out_row));
+    ThreadPool::parallel_for(ctx.thread_pool(), outer, min_rows, [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        for (int k = 0; k < n; ++k) {
+          const int64_t block = inputs[k]->shape()[axis] * inner;
+          copy_elements(first.dtype(), inputs[k]->raw(), o * block, y.mutable_raw(), o * out_row + columns[k], block);
+        }
       }
-      column += block;
-    }
+    });
   }
 };
 

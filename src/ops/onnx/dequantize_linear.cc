@@ -1,7 +1,9 @@
 // DequantizeLinear (ONNX opsets 10, 13, 19, 21, 23+): y = (x - x_zero_point) * x_scale. Opset 13
 // adds per-axis scales, 19 float8 inputs and float16/bfloat16 scales, 21 blocked scales and
-// int4/uint4/int16/uint16, 23 `output_dtype` (default: the scale's type). x may also be int32
-// (zero point then 0). Computed in float like the ONNX reference; float8 zero points must be 0.
+// int4/uint4/int16/uint16, 23 `output_dtype` (default: the scale's type) and float4e2m1, 25
+// int2/uint2. x may also be int32
+// (zero point then 0). Computed in float like the ONNX reference; float8/float4 zero points must
+// be 0 and are not read.
 #include <memory>
 
 #include "ops/onnx/quant_common.h"
@@ -38,13 +40,13 @@ class DequantizeLinearKernel final : public OpKernel {
     const DataType out_type = output_type(node, scale.dtype());
     if (!quant::is_real_type(out_type)) unsupported_type(node, 1, out_type);
     const quant::QuantIndexer ix = quant::make_indexer(x.shape(), scale.shape(), axis_, block_size_, node, "x_scale");
-    const bool fp8 = kernels::is_float8(x.dtype());
+    const bool float_in = quant::is_float_quant_type(x.dtype());
     Tensor& y = ctx.allocate_output(0, out_type, x.shape());
     ThreadPool::parallel_for(ctx.thread_pool(), x.size(), 1 << 14, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         const int64_t s = ix(i);
         float v = static_cast<float>(quant::load_quant(x.dtype(), x.raw(), i));
-        if (zp && !fp8) v -= static_cast<float>(quant::load_int(x.dtype(), zp->raw(), s));
+        if (zp && !float_in) v -= static_cast<float>(quant::load_int(x.dtype(), zp->raw(), s));
         quant::store_real(out_type, y.mutable_raw(), i, v * quant::load_real(scale.dtype(), scale.raw(), s));
       }
     });

@@ -2,11 +2,14 @@
 // or 2 (real, imaginary) components; the output's last dim is always 2. Opset 17 takes the axis
 // as an attribute (default 1), opset 20 as an optional scalar input (default -2), counted over all
 // of x's dims. dft_length zero-pads or truncates the axis; onesided keeps the first n / 2 + 1
-// bins; inverse applies the 1/n-scaled inverse transform. Inverse together with onesided (a
-// Hermitian input, real output) is rejected at session creation.
+// bins; inverse applies the 1/n-scaled inverse transform. Inverse together with onesided is the
+// inverse real transform (numpy's irfft, as the ONNX reference defines it): x holds bins
+// 0 .. n/2 of a Hermitian spectrum, the output is n real samples with a last dim of 1, and n
+// defaults to 2 * (x.shape[axis] - 1).
 #include <memory>
 
 #include "kernels/ref/dft.h"
+#include "kernels/ref/irfft.h"
 #include "ops/common/axes.h"
 #include "ops/onnx/signal_io.h"
 #include "ops/registry.h"
@@ -40,14 +43,16 @@ class DftKernel final : public OpKernel {
     }
     const int64_t axis = dft_axis(node, ctx.input(2), rank);
     const int64_t count = x.shape()[axis];
-    int64_t n = count;
+    const bool irfft = inverse_ && onesided_;
+    int64_t n = irfft ? 2 * (count - 1) : count;
     if (const Tensor* len = ctx.input(1); len && len->size() > 0) n = tensor_to_int64s(*len, node, "dft_length").at(0);
     if (n <= 0) throw_error(ErrorCode::InvalidArgument, node.describe() + ": dft_length must be positive");
-    const int64_t bins = onesided_ ? n / 2 + 1 : n;
+    const int64_t bins = irfft ? n : (onesided_ ? n / 2 + 1 : n);
+    const int64_t out_comps = irfft ? 1 : 2;
     const bool complex_in = x.shape().back() == 2;
     Shape out_shape = x.shape();
     out_shape[axis] = bins;
-    out_shape.back() = 2;
+    out_shape.back() = out_comps;
     Tensor& y = ctx.allocate_output(0, x.dtype(), out_shape);
     int64_t outer = 1, inner = 1;
     for (int64_t d = 0; d < axis; ++d) outer *= x.shape()[d];
@@ -61,6 +66,11 @@ class DftKernel final : public OpKernel {
           const int64_t src = ((o * count + j) * inner + in) * comps;
           re[j] = signal_load(x, src);
           im[j] = complex_in ? signal_load(x, src + 1) : 0.0;
+        }
+        if (irfft) {
+          kernels::irfft_ref(re.data(), complex_in ? im.data() : nullptr, count, n, out.data());
+          for (int64_t k = 0; k < bins; ++k) signal_store(y, (o * bins + k) * inner + in, out[k]);
+          continue;
         }
         kernels::dft_ref(re.data(), complex_in ? im.data() : nullptr, count, n, bins, inverse_, out.data());
         for (int64_t k = 0; k < bins; ++k) {
@@ -79,9 +89,6 @@ class DftKernel final : public OpKernel {
 std::unique_ptr<OpKernel> make_dft(const ir::Node& node) {
   const DataType t = input_dtype(node, 0);
   if (t != DataType::Undefined && !signal_type_ok(t)) unsupported_type(node, 0, t);
-  if (node.get_int("inverse", 0) != 0 && node.get_int("onesided", 0) != 0) {
-    throw_error(ErrorCode::NotImplemented, node.describe() + ": inverse with onesided is not implemented");
-  }
   return std::make_unique<DftKernel>(node);
 }
 
@@ -98,14 +105,16 @@ void infer_dft(ir::InferenceContext& ctx) {
     return;
   }
   const int64_t axis = dft_axis(ctx.node(), axis_c, rank);
+  const bool irfft = ctx.node().get_int("inverse", 0) != 0 && ctx.node().get_int("onesided", 0) != 0;
   ir::SymShape out = x.shape;
-  out.back() = ir::Dim::of(2);
+  out.back() = ir::Dim::of(irfft ? 1 : 2);
   ir::Dim n = x.shape[axis];
+  if (irfft) n = n.known() ? ir::Dim::of(2 * (n.value - 1)) : ir::Dim{};
   if (ctx.has_input(1)) {
     const Tensor* len = ctx.input_constant(1);
     n = len && len->size() > 0 ? ir::Dim::of(tensor_to_int64s(*len, ctx.node(), "dft_length")[0]) : ir::Dim{};
   }
-  if (ctx.node().get_int("onesided", 0) != 0) n = n.known() ? ir::Dim::of(n.value / 2 + 1) : ir::Dim{};
+  if (!irfft && ctx.node().get_int("onesided", 0) != 0) n = n.known() ? ir::Dim::of(n.value / 2 + 1) : ir::Dim{};
   out[axis] = n;
   ctx.set_output_type(0, ir::TypeInfo::tensor(x.elem, std::move(out)));
 }

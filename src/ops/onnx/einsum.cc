@@ -4,6 +4,7 @@
 // diagonal. The output is implicit (ellipsis dims, then labels seen exactly once, sorted by ASCII)
 // or explicit after "->". Evaluation is one loop over the output labels times the summed labels,
 // which handles every equation the spec allows; operands are small in the models that use it.
+// float16 and bfloat16 (bfloat16 from opset 28) accumulate in double and round once on store.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/ref/real_cast.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -121,7 +123,27 @@ ResolvedEquation resolve(const ParsedEquation& p, const std::vector<size_t>& ran
 }
 
 template <typename T>
-using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+using Acc = std::conditional_t<std::is_integral_v<T>, T, double>;
+
+template <typename T>
+Acc<T> load_acc(T v) {
+  if constexpr (std::is_integral_v<T>)
+    return v;
+  else
+    return kernels::to_double(v);
+}
+template <typename T>
+T store_acc(Acc<T> v) {
+  if constexpr (std::is_integral_v<T>)
+    return v;
+  else
+    return kernels::from_double<T>(v);
+}
+
+bool einsum_type_ok(DataType t) {
+  return t == DataType::Float || t == DataType::Double || t == DataType::Int32 || t == DataType::Int64 ||
+         t == DataType::Float16 || t == DataType::BFloat16;
+}
 
 class EinsumKernel final : public OpKernel {
  public:
@@ -134,6 +156,8 @@ class EinsumKernel final : public OpKernel {
       case DataType::Double: return run<double>(ctx);
       case DataType::Int32: return run<int32_t>(ctx);
       case DataType::Int64: return run<int64_t>(ctx);
+      case DataType::Float16: return run<kernels::Float16>(ctx);
+      case DataType::BFloat16: return run<kernels::BFloat16>(ctx);
       default: unsupported_type(ctx.node(), 0, A.dtype());
     }
   }
@@ -209,11 +233,11 @@ class EinsumKernel final : public OpKernel {
               off += (rem2 % extent[k]) * strides[i][k];
               rem2 /= extent[k];
             }
-            prod *= static_cast<Acc<T>>(ins[i]->data<T>()[off]);
+            prod *= load_acc(ins[i]->data<T>()[off]);
           }
           acc += prod;
         }
-        y[o] = static_cast<T>(acc);
+        y[o] = store_acc<T>(acc);
       }
     });
   }
@@ -224,9 +248,7 @@ class EinsumKernel final : public OpKernel {
 std::unique_ptr<OpKernel> make_einsum(const ir::Node& node) {
   for (int i = 0; i < node.input_count(); ++i) {
     const DataType t = input_dtype(node, i);
-    if (t != DataType::Undefined && t != DataType::Float && t != DataType::Double && t != DataType::Int32 &&
-        t != DataType::Int64)
-      unsupported_type(node, i, t);
+    if (t != DataType::Undefined && !einsum_type_ok(t)) unsupported_type(node, i, t);
   }
   return std::make_unique<EinsumKernel>(node);
 }

@@ -1,8 +1,10 @@
 // Expand (opset 8, 13): broadcasts input 0 with the shape in input 1 by the numpy rule, in both
 // directions: a 1 in `shape` keeps the input's extent, so the output may be larger than `shape`.
 #include <string>
+#include <type_traits>
 
 #include "kernels/ref/strided_copy.h"
+#include "kernels/transpose_strided_copy.h"
 #include "ops/common/axes.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/common/element_copy.h"
@@ -38,7 +40,13 @@ class ExpandKernel : public OpKernel {
     if (y.size() == 0) return;
     visit_by_element_width(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      kernels::ref::strided_copy(x.data<T>(), in_strides, y.mutable_data<T>(), kernels::ref::contiguous_strides(out), out);
+      if constexpr (std::is_same_v<T, std::string>) {
+        kernels::ref::strided_copy(x.data<T>(), in_strides, y.mutable_data<T>(), kernels::ref::contiguous_strides(out),
+                                   out);
+      } else {
+        kernels::strided_copy(kernels::plan_strided_copy(out, in_strides, kernels::ref::contiguous_strides(out)),
+                              x.data<T>(), y.mutable_data<T>(), sizeof(T), ctx.thread_pool());
+      }
     });
   }
 };

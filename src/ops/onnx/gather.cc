@@ -1,5 +1,6 @@
 // Gather: picks slices of `data` along `axis` at `indices` (int32 or int64; negative values count
 // from the end, from opset 11). Output shape: data[:axis] + indices.shape + data[axis+1:].
+#include <algorithm>
 #include <string>
 
 #include "ops/common/axes.h"
@@ -9,8 +10,11 @@
 namespace onyxrt::ops {
 namespace {
 
+// Output row (o, j) is data row (o, indices[j]): `inner` contiguous elements, one memcpy each,
+// split across the pool by rows (the BERT embedding lookup is 128 rows of 768 floats).
 template <typename I>
-void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis, const ir::Node& node) {
+void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis, KernelContext& ctx) {
+  const ir::Node& node = ctx.node();
   const Shape& ds = data.shape();
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= ds[d];
@@ -28,14 +32,19 @@ void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis
                                                   std::to_string(axis) + " of " + data.describe());
     }
   }
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t j = 0; j < count; ++j) {
+  if (inner == 0 || outer == 0 || count == 0) return;
+  const DataType dt = data.dtype();
+  const void* src = data.raw();
+  void* dst = out.mutable_raw();
+  const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / inner);
+  ThreadPool::parallel_for(ctx.thread_pool(), outer * count, min_rows, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t o = r / count, j = r % count;
       int64_t i = static_cast<int64_t>(idx[j]);
       if (i < 0) i += extent;
-      copy_elements(data.dtype(), data.raw(), (o * extent + i) * inner, out.mutable_raw(), (o * count + j) * inner,
-                    inner);
+      copy_elements(dt, src, (o * extent + i) * inner, dst, r * inner, inner);
     }
-  }
+  });
 }
 
 class GatherKernel : public OpKernel {
@@ -51,9 +60,9 @@ class GatherKernel : public OpKernel {
     out_shape.insert(out_shape.end(), data.shape().begin() + axis + 1, data.shape().end());
     Tensor& y = ctx.allocate_output(0, data.dtype(), out_shape);
     if (indices.dtype() == DataType::Int64) {
-      gather<int64_t>(data, indices, y, axis, node);
+      gather<int64_t>(data, indices, y, axis, ctx);
     } else if (indices.dtype() == DataType::Int32) {
-      gather<int32_t>(data, indices, y, axis, node);
+      gather<int32_t>(data, indices, y, axis, ctx);
     } else {
       unsupported_type(node, 1, indices.dtype());
     }

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <memory>
 #include <type_traits>
+#include <vector>
 
+#include "kernels/ref/float16.h"
 #include "kernels/ref/gemm.h"
 #include "kernels/sgemm.h"
 #include "ops/registry.h"
@@ -16,7 +18,10 @@ bool gemm_dtype_supported(DataType t, int64_t opset) {
   switch (t) {
     case DataType::Float:
     case DataType::Double:
+    case DataType::Float16:
       return true;
+    case DataType::BFloat16:
+      return opset >= 11;  // bfloat16 Gemm appeared in opset 11
     case DataType::Int32:
     case DataType::Int64:
     case DataType::UInt32:
@@ -40,6 +45,16 @@ void broadcast_c(const T* c, int64_t c_rows, int64_t c_cols, int64_t m0, int64_t
   }
 }
 
+inline float to_float(kernels::Float16 v) { return kernels::half_to_float(v); }
+inline float to_float(kernels::BFloat16 v) { return kernels::bfloat16_to_float(v); }
+template <typename H>
+H from_float(float f) {
+  if constexpr (std::is_same_v<H, kernels::Float16>)
+    return kernels::float_to_half(f);
+  else
+    return kernels::float_to_bfloat16(f);
+}
+
 class GemmKernel final : public OpKernel {
  public:
   explicit GemmKernel(const ir::Node& node)
@@ -54,6 +69,8 @@ class GemmKernel final : public OpKernel {
     const Tensor* C = ctx.input(2);
     switch (A.dtype()) {
       case DataType::Float: return run<float>(ctx, A, B, C);
+      case DataType::Float16: return run_half<kernels::Float16>(ctx, A, B, C);
+      case DataType::BFloat16: return run_half<kernels::BFloat16>(ctx, A, B, C);
       case DataType::Double: return run<double>(ctx, A, B, C);
       case DataType::Int32: return run<int32_t>(ctx, A, B, C);
       case DataType::Int64: return run<int64_t>(ctx, A, B, C);
@@ -64,8 +81,9 @@ class GemmKernel final : public OpKernel {
   }
 
  private:
+  // Y is the node's output, or *float_result when run_half computes in float for a 16-bit Gemm.
   template <typename T>
-  void run(KernelContext& ctx, const Tensor& A, const Tensor& B, const Tensor* C) const {
+  void run(KernelContext& ctx, const Tensor& A, const Tensor& B, const Tensor* C, Tensor* float_result = nullptr) const {
     const ir::Node& node = ctx.node();
     auto fail = [&](const std::string& what) {
       throw_error(ErrorCode::InvalidArgument, node.describe() + ": " + what + " (A " + shape_to_string(A.shape()) +
@@ -88,7 +106,8 @@ class GemmKernel final : public OpKernel {
       if (C->rank() == 2) c_rows = C->shape()[0];
       if ((c_rows != 1 && c_rows != M) || (c_cols != 1 && c_cols != N)) fail("C does not broadcast to [M, N]");
     }
-    Tensor& Y = ctx.allocate_output(0, A.dtype(), {M, N});
+    Tensor& Y = float_result ? (*float_result = Tensor::allocate(DataType::Float, {M, N}, ctx.allocator()))
+                             : ctx.allocate_output(0, A.dtype(), {M, N});
     if (M == 0 || N == 0) return;
     const T* a = A.data<T>();
     const T* b = B.data<T>();
@@ -98,10 +117,25 @@ class GemmKernel final : public OpKernel {
     const T beta = use_c ? static_cast<T>(beta_) : T(0);
     const int64_t lda = A.shape()[1], ldb = B.shape()[1];
     if constexpr (std::is_same_v<T, float>) {
-      // C broadcast into Y first, then the packed SGEMM accumulates beta * Y.
+      ThreadPool* pool = ctx.thread_pool();
+      const bool use_packed = !packed_b_.empty() && packed_b_.K == K && packed_b_.N == N;
+      auto gemm = [&](float gemm_beta, const kernels::SgemmEpilogue& ep) {
+        if (use_packed)
+          kernels::sgemm_packed(trans_a_, M, alpha, a, lda, packed_b_, gemm_beta, y, N, pool, ep);
+        else
+          kernels::sgemm(trans_a_, trans_b_, M, N, K, alpha, a, lda, b, ldb, gemm_beta, y, N, pool, ep);
+      };
+      // A bias row (C of N columns, broadcast over rows) is added by the SGEMM epilogue while each
+      // tile is in cache; beta is folded into it (at prepack when C is constant).
+      kernels::SgemmEpilogue ep;
+      if (c != nullptr && c_rows == 1 && c_cols == N && (beta_ == 1.0f || scaled_bias_.size() == size_t(N))) {
+        ep.bias_kind = kernels::SgemmEpilogue::Bias::kPerColumn;
+        ep.bias = beta_ == 1.0f ? c : scaled_bias_.data();
+        return gemm(0.0f, ep);
+      }
+      // Otherwise C is broadcast into Y first and the SGEMM accumulates beta * Y.
       if (c != nullptr) broadcast_c(c, c_rows, c_cols, 0, M, N, y);
-      kernels::sgemm(trans_a_, trans_b_, M, N, K, alpha, a, lda, b, ldb, beta, y, N, ctx.thread_pool());
-      return;
+      return gemm(beta, ep);
     }
     const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, N * K));
     ThreadPool::parallel_for(ctx.thread_pool(), M, min_rows, [&](int64_t m0, int64_t m1) {
@@ -111,8 +145,50 @@ class GemmKernel final : public OpKernel {
     });
   }
 
+  // float16 / bfloat16: widened to float, computed by the float path, rounded once per element.
+  template <typename H>
+  void run_half(KernelContext& ctx, const Tensor& A, const Tensor& B, const Tensor* C) const {
+    auto widen = [&](const Tensor& t) {
+      Tensor f = Tensor::allocate(DataType::Float, t.shape(), ctx.allocator());
+      const H* h = t.data<H>();
+      float* d = f.mutable_data<float>();
+      for (int64_t i = 0; i < t.size(); ++i) d[i] = to_float(h[i]);
+      return f;
+    };
+    const Tensor a = widen(A), b = widen(B);
+    Tensor c;
+    if (C != nullptr) c = widen(*C);
+    Tensor result;
+    run<float>(ctx, a, b, C != nullptr ? &c : nullptr, &result);
+    const float* y = result.data<float>();
+    Tensor& Y = ctx.allocate_output(0, A.dtype(), result.shape());
+    H* out = Y.mutable_data<H>();
+    for (int64_t i = 0; i < Y.size(); ++i) out[i] = from_float<H>(y[i]);
+  }
+
+  // Constant B is packed once (transB applied there). A constant bias row with beta != 1 is
+  // scaled once so that compute() can hand it to the SGEMM epilogue.
+  bool prepack(const PrepackContext& ctx) override {
+    const Tensor* B = ctx.constant_input(1);
+    if (B == nullptr || B->dtype() != DataType::Float || B->rank() != 2) return false;
+    const int64_t K = trans_b_ ? B->shape()[1] : B->shape()[0];
+    const int64_t N = trans_b_ ? B->shape()[0] : B->shape()[1];
+    if (K == 0 || N == 0) return false;
+    packed_b_ = kernels::pack_b(trans_b_, K, N, B->data<float>(), B->shape()[1]);
+    const Tensor* C = ctx.node().has_input(2) ? ctx.constant_input(2) : nullptr;
+    if (C != nullptr && C->dtype() == DataType::Float && beta_ != 1.0f && beta_ != 0.0f && C->size() == N &&
+        C->rank() >= 1 && C->shape().back() == N) {
+      const float* c = C->data<float>();
+      scaled_bias_.resize(static_cast<size_t>(N));
+      for (int64_t j = 0; j < N; ++j) scaled_bias_[j] = beta_ * c[j];
+    }
+    return true;
+  }
+
   bool trans_a_, trans_b_;
   float alpha_, beta_;
+  kernels::PackedB packed_b_;
+  std::vector<float> scaled_bias_;  // beta * C for a constant bias row, when beta != 1
 };
 
 std::unique_ptr<OpKernel> make_gemm(const ir::Node& node) {

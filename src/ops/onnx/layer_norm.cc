@@ -5,9 +5,11 @@
 // stash_type (float by default). Statistics are accumulated in double; half types compute in float.
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/float_types.h"
 #include "kernels/ref/normalization.h"
+#include "kernels/vmath.h"
 #include "ops/common/axes.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/registry.h"
@@ -78,6 +80,24 @@ class LayerNormKernel final : public OpKernel {
     const T* s = scale.data<T>();
     const T* b = bias ? bias->data<T>() : nullptr;
     T* y = Y.mutable_data<T>();
+    // float with Scale and B covering all of X.shape[axis:] (the transformer case): vector rows.
+    if constexpr (std::is_same_v<T, float>) {
+      if (scale.size() == cols && (!b || bias->size() == cols)) {
+        const kernels::VMathKernels& k = kernels::vmath();
+        ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / cols), [&](int64_t r0, int64_t r1) {
+          for (int64_t r = r0; r < r1; ++r) {
+            kernels::LayerNormRow row;
+            row.x = x + r * cols, row.gamma = s, row.beta = b, row.y = y + r * cols;
+            row.n = cols, row.epsilon = epsilon_;
+            float mean, inv;
+            k.layer_norm_row(row, &mean, &inv);
+            store_stat(mean_out, r, mean);
+            store_stat(inv_out, r, inv);
+          }
+        });
+        return;
+      }
+    }
     auto put_stat = [&](Tensor* t, int64_t r, double v) {
       if (!t) return;
       if (stash_ == DataType::Float) t->mutable_data<float>()[r] = static_cast<float>(v);
@@ -98,6 +118,12 @@ class LayerNormKernel final : public OpKernel {
         put_stat(inv_out, r, inv);
       }
     });
+  }
+
+  void store_stat(Tensor* t, int64_t r, float v) const {
+    if (!t) return;
+    if (stash_ == DataType::Float) t->mutable_data<float>()[r] = v;
+    else t->mutable_data<double>()[r] = v;
   }
 
   int64_t axis_;

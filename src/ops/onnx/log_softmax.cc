@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/vmath_parallel.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/common/softmax_axis.h"
 #include "ops/common/type_propagation.h"
@@ -54,6 +55,11 @@ class LogSoftmaxKernel : public OpKernel {
     visit_numeric(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (std::is_floating_point_v<typename ComputeType<T>::type>) {
+        if constexpr (std::is_same_v<T, float>) {
+          if (split.inner == 1)
+            return kernels::softmax_rows(ctx.thread_pool(), x.data<float>(), y.mutable_data<float>(), split.outer,
+                                         split.len, true);
+        }
         log_softmax<T>(x.data<T>(), y.mutable_data<T>(), split.outer, split.len, split.inner);
       }
     });

@@ -46,9 +46,16 @@ class LoopKernel final : public OpKernel {
     for (int i = 0; i < carried && i < ctx.output_count(); ++i) ctx.set_output(i, std::move(state[i]));
     for (int s = 0; s < scans && carried + s < ctx.output_count(); ++s) {
       if (scan_parts[s].empty()) {
-        // No iteration ran: an empty stack whose element type the body declares.
-        DataType dt = body_.outputs[1 + carried + s]->type.elem;
-        ctx.allocate_output(carried + s, dt == DataType::Undefined ? DataType::Float : dt, {0});
+        // No iteration ran: an empty stack whose element type, and per-iteration shape where
+        // fully known, the body declares (as onnxruntime does: [0, dims...]).
+        const ir::TypeInfo& declared = body_.outputs[1 + carried + s]->type;
+        const DataType dt = declared.elem == DataType::Undefined ? DataType::Float : declared.elem;
+        Shape empty{0};
+        if (declared.shape_known()) {
+          const Shape per_iteration = declared.concrete_shape();
+          empty.insert(empty.end(), per_iteration.begin(), per_iteration.end());
+        }
+        ctx.allocate_output(carried + s, dt, empty);
       } else {
         ctx.set_output(carried + s, Value(stack(scan_parts[s], 0, ctx.allocator())));
       }

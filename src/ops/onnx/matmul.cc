@@ -4,8 +4,10 @@
 #include <memory>
 #include <type_traits>
 
+#include "kernels/ref/float16.h"
 #include "kernels/ref/gemm.h"
 #include "kernels/sgemm.h"
+#include "kernels/sgemm_batched.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -15,7 +17,10 @@ bool matmul_dtype_supported(DataType t, int64_t opset) {
   switch (t) {
     case DataType::Float:
     case DataType::Double:
+    case DataType::Float16:
       return true;
+    case DataType::BFloat16:
+      return opset >= 13;
     case DataType::Int32:
     case DataType::Int64:
     case DataType::UInt32:
@@ -65,6 +70,30 @@ MatMulPlan plan_matmul(const ir::Node& node, const Shape& a, const Shape& b) {
   return p;
 }
 
+// Offsets (in elements) of batch `bi` into A and B, where a broadcast (size-1) dim does not advance.
+void batch_offsets(const MatMulPlan& p, int64_t bi, int64_t& a_off, int64_t& b_off) {
+  a_off = 0, b_off = 0;
+  int64_t a_stride = p.M * p.K, b_stride = p.K * p.N;
+  for (size_t d = p.batch.size(); d-- > 0;) {
+    const int64_t idx = bi % p.batch[d];
+    bi /= p.batch[d];
+    if (p.a_batch[d] != 1) a_off += idx * a_stride;
+    if (p.b_batch[d] != 1) b_off += idx * b_stride;
+    a_stride *= p.a_batch[d];
+    b_stride *= p.b_batch[d];
+  }
+}
+
+inline float to_float(kernels::Float16 v) { return kernels::half_to_float(v); }
+inline float to_float(kernels::BFloat16 v) { return kernels::bfloat16_to_float(v); }
+template <typename H>
+H from_float(float f) {
+  if constexpr (std::is_same_v<H, kernels::Float16>)
+    return kernels::float_to_half(f);
+  else
+    return kernels::float_to_bfloat16(f);
+}
+
 template <typename T>
 void run_matmul(KernelContext& ctx, const MatMulPlan& p, const Tensor& A, const Tensor& B, Tensor& Y) {
   const int64_t batch_count = shape_size(p.batch);
@@ -73,37 +102,6 @@ void run_matmul(KernelContext& ctx, const MatMulPlan& p, const Tensor& A, const 
   const T* a = A.data<T>();
   const T* b = B.data<T>();
   T* y = Y.mutable_data<T>();
-  const size_t r = p.batch.size();
-  // Offsets of batch `bi` into A and B, where a broadcast (size-1) dim does not advance.
-  auto operand_offsets = [&](int64_t bi, int64_t& a_off, int64_t& b_off) {
-    a_off = 0, b_off = 0;
-    int64_t a_stride = p.M * p.K, b_stride = p.K * p.N;
-    for (size_t d = r; d-- > 0;) {
-      const int64_t idx = bi % p.batch[d];
-      bi /= p.batch[d];
-      if (p.a_batch[d] != 1) a_off += idx * a_stride;
-      if (p.b_batch[d] != 1) b_off += idx * b_stride;
-      a_stride *= p.a_batch[d];
-      b_stride *= p.b_batch[d];
-    }
-  };
-  if constexpr (std::is_same_v<T, float>) {
-    // The packed SGEMM parallelises inside; batches run one after the other. When B is shared by
-    // every batch and A is contiguous, all batches are one tall GEMM.
-    const bool b_shared = std::all_of(p.b_batch.begin(), p.b_batch.end(), [](int64_t d) { return d == 1; });
-    const bool a_full = p.a_batch == p.batch;
-    if (b_shared && a_full) {
-      kernels::sgemm(false, false, rows, p.N, p.K, 1.0f, a, p.K, b, p.N, 0.0f, y, p.N, ctx.thread_pool());
-      return;
-    }
-    for (int64_t bi = 0; bi < batch_count; ++bi) {
-      int64_t a_off, b_off;
-      operand_offsets(bi, a_off, b_off);
-      kernels::sgemm(false, false, p.M, p.N, p.K, 1.0f, a + a_off, p.K, b + b_off, p.N, 0.0f, y + bi * p.M * p.N, p.N,
-                     ctx.thread_pool());
-    }
-    return;
-  }
   const int64_t work_per_row = std::max<int64_t>(1, p.N * p.K);
   const int64_t min_rows = std::max<int64_t>(1, 32768 / work_per_row);
   ThreadPool::parallel_for(ctx.thread_pool(), rows, min_rows, [&](int64_t begin, int64_t end) {
@@ -111,12 +109,55 @@ void run_matmul(KernelContext& ctx, const MatMulPlan& p, const Tensor& A, const 
       const int64_t bi = begin / p.M, m0 = begin % p.M;
       const int64_t m1 = std::min(p.M, m0 + (end - begin));
       int64_t a_off, b_off;
-      operand_offsets(bi, a_off, b_off);
+      batch_offsets(p, bi, a_off, b_off);
       kernels::gemm_ref<T>(false, false, m1 - m0, p.N, p.K, T(1), a + a_off + m0 * p.K, p.K, b + b_off, p.N, T(0),
                            y + (bi * p.M + m0) * p.N, p.N);
       begin += m1 - m0;
     }
   });
+}
+
+// The float product through the SGEMM; `packed` is B pre-packed at session creation, or null.
+void matmul_float(ThreadPool* pool, const MatMulPlan& p, const float* a, const float* b, const kernels::PackedB* packed,
+                  float* y) {
+  const int64_t batch_count = shape_size(p.batch);
+  if (batch_count * p.M == 0 || p.N == 0) return;
+  // When B is shared by every batch and A is contiguous, all batches are one tall GEMM.
+  const bool b_shared = std::all_of(p.b_batch.begin(), p.b_batch.end(), [](int64_t d) { return d == 1; });
+  if (b_shared && p.a_batch == p.batch) {
+    if (packed)
+      kernels::sgemm_packed(false, batch_count * p.M, 1.0f, a, p.K, *packed, 0.0f, y, p.N, pool);
+    else
+      kernels::sgemm(false, false, batch_count * p.M, p.N, p.K, 1.0f, a, p.K, b, p.N, 0.0f, y, p.N, pool);
+    return;
+  }
+  kernels::SgemmBatch batch;
+  for (int64_t bi = 0; bi < batch_count; ++bi) {
+    int64_t a_off, b_off;
+    batch_offsets(p, bi, a_off, b_off);
+    batch.a_offsets.push_back(a_off);
+    batch.b_offsets.push_back(b_off);
+    batch.c_offsets.push_back(bi * p.M * p.N);
+  }
+  kernels::sgemm_batched(batch, false, false, p.M, p.N, p.K, 1.0f, a, p.K, b, p.N, b_shared ? packed : nullptr, y, p.N,
+                         pool);
+}
+
+// float16 / bfloat16: widened to float, multiplied by the SGEMM, rounded once per output element
+// (onnxruntime's CPU MatMul for these types also accumulates in float).
+template <typename H>
+void matmul_half(ThreadPool* pool, const MatMulPlan& p, const Tensor& A, const Tensor& B, Tensor& Y) {
+  auto widen = [](const Tensor& t) {
+    std::vector<float> f(static_cast<size_t>(t.size()));
+    const H* h = t.data<H>();
+    for (size_t i = 0; i < f.size(); ++i) f[i] = to_float(h[i]);
+    return f;
+  };
+  const std::vector<float> a = widen(A), b = widen(B);
+  std::vector<float> y(static_cast<size_t>(Y.size()));
+  matmul_float(pool, p, a.data(), b.data(), nullptr, y.data());
+  H* out = Y.mutable_data<H>();
+  for (size_t i = 0; i < y.size(); ++i) out[i] = from_float<H>(y[i]);
 }
 
 class MatMulKernel final : public OpKernel {
@@ -130,7 +171,14 @@ class MatMulKernel final : public OpKernel {
     const MatMulPlan p = plan_matmul(node, A.shape(), B.shape());
     Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
     switch (A.dtype()) {
-      case DataType::Float: return run_matmul<float>(ctx, p, A, B, Y);
+      case DataType::Float: {
+        // The packed copy holds the constant B; a feed of another shape would not match it.
+        const bool use_packed = !packed_b_.empty() && packed_b_.K == p.K && packed_b_.N == p.N && B.rank() == 2;
+        return matmul_float(ctx.thread_pool(), p, A.data<float>(), B.data<float>(), use_packed ? &packed_b_ : nullptr,
+                            Y.mutable_data<float>());
+      }
+      case DataType::Float16: return matmul_half<kernels::Float16>(ctx.thread_pool(), p, A, B, Y);
+      case DataType::BFloat16: return matmul_half<kernels::BFloat16>(ctx.thread_pool(), p, A, B, Y);
       case DataType::Double: return run_matmul<double>(ctx, p, A, B, Y);
       case DataType::Int32: return run_matmul<int32_t>(ctx, p, A, B, Y);
       case DataType::Int64: return run_matmul<int64_t>(ctx, p, A, B, Y);
@@ -139,6 +187,19 @@ class MatMulKernel final : public OpKernel {
       default: unsupported_type(node, 0, A.dtype());
     }
   }
+
+  // A constant 2-D float B is packed once into the SGEMM's panel layout; it serves every batch.
+  bool prepack(const PrepackContext& ctx) override {
+    const Tensor* B = ctx.constant_input(1);
+    if (B == nullptr || B->dtype() != DataType::Float || B->rank() != 2) return false;
+    const int64_t K = B->shape()[0], N = B->shape()[1];
+    if (K == 0 || N == 0) return false;
+    packed_b_ = kernels::pack_b(false, K, N, B->data<float>(), N);
+    return true;
+  }
+
+ private:
+  kernels::PackedB packed_b_;
 };
 
 std::unique_ptr<OpKernel> make_matmul(const ir::Node& node) {

@@ -1,8 +1,10 @@
 // AveragePool (ONNX opsets 1, 7, 10, 11, 19, 22). Opset 7 adds count_include_pad, 10 ceil_mode,
-// 19 dilations.
+// 19 dilations. Float 1-D/2-D pooling takes the vectorized plane kernels of kernels/pool_2d.h.
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
+#include "kernels/pool_2d.h"
 #include "kernels/ref/pool.h"
 #include "ops/common/conv_geometry.h"
 #include "ops/registry.h"
@@ -49,6 +51,17 @@ class AveragePoolKernel final : public OpKernel {
     const T* x = X.data<T>();
     T* y = Y.mutable_data<T>();
     const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
+    if constexpr (std::is_same_v<T, float>) {
+      if (kernels::pool2d_supports(win)) {
+        const auto avg_plane = kernels::pool2d_selected_variant().avg_plane;
+        ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / plane_work),
+                                 [&](int64_t begin, int64_t end) {
+                                   for (int64_t p = begin; p < end; ++p)
+                                     avg_plane(win, x + p * in_size, y + p * out_size, count_include_pad_);
+                                 });
+        return;
+      }
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / plane_work),
                              [&](int64_t begin, int64_t end) {
                                for (int64_t p = begin; p < end; ++p)

@@ -1,8 +1,11 @@
 // MaxPool (ONNX opsets 1, 8, 10, 11, 12, 22). Opset 8 adds storage_order and the optional
-// Indices output, 10 adds ceil_mode and dilations, 12 adds int8/uint8.
+// Indices output, 10 adds ceil_mode and dilations, 12 adds int8/uint8. Float 1-D/2-D pooling
+// without Indices takes the vectorized plane kernels of kernels/pool_2d.h; the rest the reference.
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
+#include "kernels/pool_2d.h"
 #include "kernels/ref/pool.h"
 #include "ops/common/conv_geometry.h"
 #include "ops/registry.h"
@@ -58,6 +61,17 @@ class MaxPoolKernel final : public OpKernel {
     const T* x = X.data<T>();
     T* y = Y.mutable_data<T>();
     const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
+    if constexpr (std::is_same_v<T, float>) {
+      if (indices == nullptr && kernels::pool2d_supports(win)) {
+        const auto max_plane = kernels::pool2d_selected_variant().max_plane;
+        ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / plane_work),
+                                 [&](int64_t begin, int64_t end) {
+                                   for (int64_t p = begin; p < end; ++p)
+                                     max_plane(win, x + p * in_size, y + p * out_size);
+                                 });
+        return;
+      }
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / plane_work),
                              [&](int64_t begin, int64_t end) {
                                for (int64_t p = begin; p < end; ++p)

@@ -3,9 +3,11 @@
 // float16/bfloat16 compute in float; an integer base with an integer exponent is computed exactly
 // (wrapping on overflow), with a float exponent through double and truncated back, as
 // onnxruntime's static_cast<T>(std::pow(x, y)) does.
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
+#include "kernels/binary_f32.h"
 #include "ops/common/elementwise.h"
 #include "ops/registry.h"
 
@@ -53,6 +55,40 @@ void run_pow(KernelContext& ctx, const kernels::ref::BroadcastIndexer& bi, const
   }
 }
 
+// A float base with one exponent value for every element: returns false unless that value has a
+// fast form. 2 and 3 are the products onnxruntime computes (x*x, x*x*x: the tanh GELU's cube);
+// 1 is a copy; 0.5 is sqrt, with pow's values at -0 (+0) and -inf (+inf) kept.
+bool pow_f32_constant_exponent(KernelContext& ctx, const Tensor& x, const Tensor& e, Tensor& z) {
+  if (x.dtype() != DataType::Float || e.size() != 1 || z.size() != x.size()) return false;
+  double ev = 0;
+  if (!visit_numeric(e.dtype(), [&](auto tag) {
+        using TE = decltype(tag);
+        if constexpr (!std::is_same_v<TE, bool>) ev = static_cast<double>(ComputeType<TE>::load(e.data<TE>()[0]));
+      }))
+    return false;
+  const float* px = x.data<float>();
+  float* pz = z.mutable_data<float>();
+  const kernels::BinaryF32Variant& v = kernels::binary_f32_selected();
+  auto run = [&](auto fn) {
+    ThreadPool::parallel_for(ctx.thread_pool(), x.size(), kernels::kBinaryF32MinBlock,
+                             [&](int64_t begin, int64_t end) { fn(px + begin, pz + begin, end - begin); });
+  };
+  if (ev == 2.0) {
+    run(v.square);
+  } else if (ev == 3.0) {
+    run(v.cube);
+  } else if (ev == 1.0) {
+    run([](const float* in, float* out, int64_t n) { std::copy(in, in + n, out); });
+  } else if (ev == 0.5) {
+    run([](const float* in, float* out, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) out[i] = in[i] == -INFINITY ? INFINITY : std::sqrt(in[i]) + 0.0f;
+    });
+  } else {
+    return false;
+  }
+  return true;
+}
+
 class PowKernel : public OpKernel {
  public:
   explicit PowKernel(LegacyBroadcast legacy) : legacy_(legacy) {}
@@ -64,6 +100,7 @@ class PowKernel : public OpKernel {
     check_tensor_dtype(ctx, 1, y, kExponentTypes);
     const auto bi = binary_broadcast(ctx.node(), x.shape(), y.shape(), legacy_);
     Tensor& z = ctx.allocate_output(0, x.dtype(), bi.output_shape());
+    if (z.size() == 0 || pow_f32_constant_exponent(ctx, x, y, z)) return;
     visit_numeric(x.dtype(), [&](auto base_tag) {
       using TB = decltype(base_tag);
       if constexpr (is_float_storage_v<TB> || std::is_same_v<TB, int32_t> || std::is_same_v<TB, int64_t>) {

@@ -1,6 +1,7 @@
 // Shared pieces of QuantizeLinear / DequantizeLinear (and the QLinear* ops): reading and writing
 // one quantized element of any supported storage type (8/16/32-bit ints, packed int4/uint4 with the
-// low nibble first, the four float8 formats), and mapping an element of x to its scale/zero-point
+// low nibble first, packed int2/uint2 with the lowest two bits first, float4e2m1, the four float8
+// formats), and mapping an element of x to its scale/zero-point
 // element for per-tensor, per-axis and blocked (opset 21 block_size) quantization.
 #pragma once
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "kernels/ref/float16.h"
+#include "kernels/ref/float4_int4.h"
 #include "kernels/ref/float8.h"
 #include "ops/op_kernel.h"
 
@@ -16,13 +18,17 @@ namespace onyxrt::ops::quant {
 inline bool is_int_quant_type(DataType t) {
   switch (t) {
     case DataType::UInt8: case DataType::Int8: case DataType::UInt16: case DataType::Int16:
-    case DataType::UInt4: case DataType::Int4:
+    case DataType::UInt4: case DataType::Int4: case DataType::UInt2: case DataType::Int2:
       return true;
     default:
       return false;
   }
 }
-inline bool is_quant_type(DataType t) { return is_int_quant_type(t) || kernels::is_float8(t); }
+inline bool is_quant_type(DataType t) {
+  return is_int_quant_type(t) || kernels::is_float8(t) || t == DataType::Float4E2M1;
+}
+// Quantized types with no zero point of their own (it must be 0): the float formats.
+inline bool is_float_quant_type(DataType t) { return kernels::is_float8(t) || t == DataType::Float4E2M1; }
 
 // Saturation bounds of the integer quantized types (ONNX QuantizeLinear clips to them).
 inline void int_range(DataType t, int64_t& lo, int64_t& hi) {
@@ -33,6 +39,8 @@ inline void int_range(DataType t, int64_t& lo, int64_t& hi) {
     case DataType::Int16: lo = -32768; hi = 32767; return;
     case DataType::UInt4: lo = 0; hi = 15; return;
     case DataType::Int4: lo = -8; hi = 7; return;
+    case DataType::UInt2: lo = 0; hi = 3; return;
+    case DataType::Int2: lo = -2; hi = 1; return;
     case DataType::Int32: lo = INT32_MIN; hi = INT32_MAX; return;
     default: lo = 0; hi = 0; return;
   }
@@ -52,6 +60,8 @@ inline int64_t load_int(DataType t, const void* data, int64_t i) {
       const int v = (b[i >> 1] >> ((i & 1) * 4)) & 0xF;
       return v >= 8 ? v - 16 : v;
     }
+    case DataType::UInt2: return kernels::load_packed_code(b, i, 2);
+    case DataType::Int2: return kernels::wrap_signed_bits(kernels::load_packed_code(b, i, 2), 2);
     default: return 0;
   }
 }
@@ -70,6 +80,7 @@ inline void store_int(DataType t, void* data, int64_t i, int64_t v) {
       b[i >> 1] = static_cast<uint8_t>((b[i >> 1] & ~(0xF << shift)) | ((v & 0xF) << shift));
       return;
     }
+    case DataType::UInt2: case DataType::Int2: kernels::store_packed_code(b, i, 2, static_cast<uint8_t>(v & 0x3)); return;
     default: return;
   }
 }
@@ -79,6 +90,7 @@ inline double load_quant(DataType t, const void* data, int64_t i) {
   if (kernels::is_float8(t)) {
     return kernels::float8_to_float(static_cast<const uint8_t*>(data)[i], kernels::float8_format(t));
   }
+  if (t == DataType::Float4E2M1) return kernels::float4e2m1_to_float(kernels::load_packed_code(static_cast<const uint8_t*>(data), i, 4));
   return static_cast<double>(load_int(t, data, i));
 }
 
@@ -165,6 +177,10 @@ inline void store_real(DataType t, void* data, int64_t i, float v) {
 inline void store_quantized(DataType t, void* data, int64_t i, float q, int64_t zero_point, bool saturate) {
   if (kernels::is_float8(t)) {
     static_cast<uint8_t*>(data)[i] = kernels::float_to_float8(q, kernels::float8_format(t), saturate);
+    return;
+  }
+  if (t == DataType::Float4E2M1) {  // saturates always: the format has no inf or NaN
+    kernels::store_packed_code(static_cast<uint8_t*>(data), i, 4, kernels::float_to_float4e2m1(q));
     return;
   }
   int64_t lo, hi;

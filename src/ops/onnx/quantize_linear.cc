@@ -1,8 +1,10 @@
 // QuantizeLinear (ONNX opsets 10, 13, 19, 21, 23+): y = saturate(round(x / y_scale) + y_zero_point).
 // Opset 13 adds per-axis scales (`axis`), 19 float8 outputs and `saturate`, 21 blocked scales
-// (`block_size`), int4/uint4/int16/uint16 and `output_dtype`, 23 `precision`. The output type is
+// (`block_size`), int4/uint4/int16/uint16 and `output_dtype`, 23 `precision` and float4e2m1,
+// 25 int2/uint2. The output type is
 // the zero point's type, else output_dtype, else uint8. The division is done in float, as
 // onnxruntime's CPU kernel does (precision other than float is therefore rejected).
+#include <algorithm>
 #include <memory>
 
 #include "ops/onnx/quant_common.h"
@@ -49,16 +51,18 @@ class QuantizeLinearKernel final : public OpKernel {
                                                   " differs from y_scale shape " + shape_to_string(scale.shape()));
     }
     Tensor& y = ctx.allocate_output(0, out_type, x.shape());
-    const bool packed = dtype_bits(out_type) < 8;
-    // Packed nibbles share bytes, so a byte must be written by one thread: split on even indices.
+    // Packed 2/4-bit elements share bytes, so a byte must be written by one thread: split on
+    // whole bytes.
+    const int64_t per_byte = dtype_bits(out_type) < 8 ? 8 / dtype_bits(out_type) : 1;
     const int64_t n = x.size();
-    const int64_t units = packed ? (n + 1) / 2 : n;
+    const int64_t units = (n + per_byte - 1) / per_byte;
+    const bool float_out = quant::is_float_quant_type(out_type);
     ThreadPool::parallel_for(ctx.thread_pool(), units, 1 << 14, [&](int64_t b, int64_t e) {
-      const int64_t lo = packed ? 2 * b : b, hi = packed ? std::min(n, 2 * e) : e;
+      const int64_t lo = per_byte * b, hi = std::min(n, per_byte * e);
       for (int64_t i = lo; i < hi; ++i) {
         const int64_t s = ix(i);
         const float q = quant::load_real(x.dtype(), x.raw(), i) / quant::load_real(scale.dtype(), scale.raw(), s);
-        const int64_t z = zp && !kernels::is_float8(out_type) ? quant::load_int(out_type, zp->raw(), s) : 0;
+        const int64_t z = zp && !float_out ? quant::load_int(out_type, zp->raw(), s) : 0;
         quant::store_quantized(out_type, y.mutable_raw(), i, q, z, saturate_);
       }
     });

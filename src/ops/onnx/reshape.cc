@@ -34,6 +34,8 @@ Shape resolve_shape(const std::vector<int64_t>& requested, const Shape& in, bool
   const int64_t in_size = shape_size(in);
   if (infer_at >= 0) {
     if (known_product == 0) {
+      // ONNX Reshape: with allowzero set, a literal 0 beside -1 is invalid (the -1 is not unique).
+      if (allowzero) fail("-1 cannot be inferred next to a literal 0 when allowzero=1");
       if (in_size != 0) fail("-1 cannot be inferred next to a zero dim");
       out[infer_at] = 0;
     } else {

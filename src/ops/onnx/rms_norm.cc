@@ -3,9 +3,11 @@
 // compute in float (stash_type float or double is accepted; both are at least as precise).
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/float_types.h"
 #include "kernels/ref/normalization.h"
+#include "kernels/vmath.h"
 #include "ops/common/axes.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/common/type_propagation.h"
@@ -46,6 +48,20 @@ class RmsNormKernel final : public OpKernel {
     const T* x = X.data<T>();
     const T* s = scale.data<T>();
     T* y = Y.mutable_data<T>();
+    if constexpr (std::is_same_v<T, float>) {
+      if (scale.size() == cols) {
+        const kernels::VMathKernels& k = kernels::vmath();
+        ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / cols), [&](int64_t r0, int64_t r1) {
+          for (int64_t r = r0; r < r1; ++r) {
+            kernels::LayerNormRow row;
+            row.x = x + r * cols, row.gamma = s, row.y = y + r * cols;
+            row.n = cols, row.epsilon = epsilon_, row.simplified = true;
+            k.layer_norm_row(row, nullptr, nullptr);
+          }
+        });
+        return;
+      }
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), rows, std::max<int64_t>(1, 4096 / cols), [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
         const T* xr = x + r * cols;

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "kernels/ref/strided_copy.h"
+#include "kernels/transpose_strided_copy.h"
 #include "ops/common/axes.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/common/element_copy.h"
@@ -116,8 +118,14 @@ class SliceKernel : public OpKernel {
     if (y.size() == 0) return;
     visit_by_element_width(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
-      kernels::ref::strided_copy(x.data<T>() + offset, step_strides, y.mutable_data<T>(),
-                                 kernels::ref::contiguous_strides(out_shape), out_shape);
+      if constexpr (std::is_same_v<T, std::string>) {
+        kernels::ref::strided_copy(x.data<T>() + offset, step_strides, y.mutable_data<T>(),
+                                   kernels::ref::contiguous_strides(out_shape), out_shape);
+      } else {
+        kernels::strided_copy(
+            kernels::plan_strided_copy(out_shape, step_strides, kernels::ref::contiguous_strides(out_shape)),
+            x.data<T>() + offset, y.mutable_data<T>(), sizeof(T), ctx.thread_pool());
+      }
     });
   }
 

@@ -3,8 +3,10 @@
 // the one dim `axis` (default -1).
 #include <algorithm>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/softmax.h"
+#include "kernels/vmath_parallel.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -52,6 +54,9 @@ class SoftmaxKernel final : public OpKernel {
     }
     const T* x = X.data<T>();
     T* y = Y.mutable_data<T>();
+    if constexpr (std::is_same_v<T, float>) {
+      if (inner == 1) return kernels::softmax_rows(ctx.thread_pool(), x, y, outer, len, false);
+    }
     const int64_t block = len * inner;
     ThreadPool::parallel_for(ctx.thread_pool(), outer, std::max<int64_t>(1, 16384 / block),
                              [&](int64_t begin, int64_t end) {

@@ -2,6 +2,7 @@
 // attribute until opset 12, or input 1 in opset 1; an input from opset 13), else the axis is split
 // evenly; from opset 18 an uneven split (requested through `num_outputs`) gives every part
 // ceil(dim / n) elements but the last, which gets the rest.
+#include <algorithm>
 #include <string>
 
 #include "ops/common/axes.h"
@@ -70,9 +71,12 @@ class SplitKernel : public OpKernel {
         Shape os = s;
         os[axis] = parts[i];
         Tensor& y = ctx.allocate_output(i, x.dtype(), os);
-        for (int64_t o = 0; o < outer; ++o) {
-          copy_elements(x.dtype(), x.raw(), o * row + column, y.mutable_raw(), o * block, block);
-        }
+        const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, block));
+        ThreadPool::parallel_for(ctx.thread_pool(), outer, min_rows, [&](int64_t begin, int64_t end) {
+          for (int64_t o = begin; o < end; ++o) {
+            copy_elements(x.dtype(), x.raw(), o * row + column, y.mutable_raw(), o * block, block);
+          }
+        });
       }
       column += block;
     }

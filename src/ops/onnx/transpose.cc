@@ -2,6 +2,7 @@
 #include <string>
 
 #include "kernels/ref/transpose.h"
+#include "kernels/transpose_blocked.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/registry.h"
 
@@ -46,6 +47,11 @@ class TransposeKernel : public OpKernel {
     Tensor& y = ctx.allocate_output(0, x.dtype(), out_shape);
     if (y.size() == 0) return;
     const kernels::ref::TransposePlan plan = kernels::ref::plan_transpose(x.shape(), perm);
+    if (x.dtype() != DataType::String && dtype_bits(x.dtype()) % 8 == 0 && dtype_bits(x.dtype()) > 0) {
+      kernels::transpose_blocked(plan, x.raw(), y.mutable_raw(), static_cast<int>(dtype_bits(x.dtype()) / 8),
+                                 ctx.thread_pool());
+      return;
+    }
     const bool handled = visit_by_element_width(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* in = x.data<T>();

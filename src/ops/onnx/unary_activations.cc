@@ -3,6 +3,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "kernels/vmath_parallel.h"
 #include "ops/common/dtype_dispatch.h"
 #include "ops/common/type_propagation.h"
 #include "ops/registry.h"
@@ -15,7 +16,7 @@ enum class UnaryOp { Relu, Sigmoid, Tanh };
 template <UnaryOp Op, typename C>
 C apply(C x) {
   if constexpr (Op == UnaryOp::Relu) {
-    return x > C(0) ? x : C(0);
+    return x < C(0) ? C(0) : x;  // NaN passes through, as in onnxruntime
   } else if constexpr (Op == UnaryOp::Sigmoid) {
     // Split by sign so exp never overflows.
     if (x >= C(0)) return C(1) / (C(1) + std::exp(-x));
@@ -54,6 +55,13 @@ class UnaryKernel : public OpKernel {
     const Tensor& x = ctx.required_input(0);
     if (!supports(Op, x.dtype())) unsupported_type(ctx.node(), 0, x.dtype());
     Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
+    if (x.dtype() == DataType::Float) {
+      constexpr kernels::VOp op = Op == UnaryOp::Relu      ? kernels::VOp::Relu
+                                  : Op == UnaryOp::Sigmoid ? kernels::VOp::Sigmoid
+                                                           : kernels::VOp::Tanh;
+      kernels::vmath_apply(ctx.thread_pool(), op, x.data<float>(), y.mutable_data<float>(), x.size());
+      return;
+    }
     visit_numeric(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, kernels::Float16> ||

@@ -1,6 +1,7 @@
 // Where: y = condition ? X : Y with three-way numpy broadcasting. Only moves elements, so it is
 // dispatched on element width and serves every type the schema lists (bool, numbers, float16,
 // bfloat16, complex, string).
+#include <algorithm>
 #include <string>
 #include <type_traits>
 
@@ -19,8 +20,25 @@ void run_where(KernelContext& ctx, const kernels::ref::BroadcastIndexer& bi, con
   T* pz = z.mutable_data<T>();
   ThreadPool::parallel_for(ctx.thread_pool(), bi.output_size(), 1 << 14, [&](int64_t begin, int64_t end) {
     bi.for_each_run(begin, end, [&](int64_t out, const int64_t* off, const int64_t* step, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        pz[out + i] = pc[off[0] + i * step[0]] ? px[off[1] + i * step[1]] : py[off[2] + i * step[2]];
+      T* rz = pz + out;
+      if (step[0] == 0) {
+        // One condition for the whole run: copy the chosen input's run (or repeat its element).
+        const bool pick_x = pc[off[0]];
+        const T* src = pick_x ? px + off[1] : py + off[2];
+        if ((pick_x ? step[1] : step[2]) != 0) {
+          std::copy(src, src + n, rz);
+        } else {
+          std::fill(rz, rz + n, *src);
+        }
+      } else if (step[1] != 0 && step[2] != 0) {
+        const bool* rc = pc + off[0];
+        const T* rx = px + off[1];
+        const T* ry = py + off[2];
+        for (int64_t i = 0; i < n; ++i) rz[i] = rc[i] ? rx[i] : ry[i];
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          rz[i] = pc[off[0] + i] ? px[off[1] + i * step[1]] : py[off[2] + i * step[2]];
+        }
       }
     });
   });

@@ -10,6 +10,12 @@ namespace onyxrt::kernels {
 
 void f32_gemm_14x32_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta) {
   constexpr int MR = 14;
+  // Start fetching the C tile now: it is only touched after the K loop (see the AVX2 kernel).
+#pragma GCC unroll 14
+  for (int i = 0; i < MR; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 31), _MM_HINT_T0);
+  }
   __m512 acc[MR][2];
 #pragma GCC unroll 14
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();

@@ -1,0 +1,109 @@
+#include "kernels/conv_f32.h"
+
+#include <algorithm>
+
+#include "core/thread_pool.h"
+#include "kernels/conv_im2col.h"
+#include "kernels/depthwise_conv.h"
+#include "kernels/ref/conv.h"
+#include "kernels/sgemm.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+bool is_depthwise(const ConvF32Args& a) {
+  return a.group == a.in_channels && a.out_channels == a.in_channels && dwconv2d_supports(a.win);
+}
+
+int pool_threads(ThreadPool* pool) { return pool ? pool->num_threads() : 1; }
+
+// Whole (image, group) jobs per thread only when they divide evenly or are plentiful: with 3 jobs
+// on 2 threads one thread would idle for a third of the time, while splitting each job's GEMM
+// keeps both busy.
+bool split_by_job(int64_t jobs, int threads) {
+  return threads > 1 && (jobs % threads == 0 || jobs >= 4 * threads);
+}
+
+int64_t col_floats(const ConvF32Args& a) {
+  return conv_is_pointwise(a.win) ? 0 : conv_col_size(a.win, a.in_channels / a.group);
+}
+
+}  // namespace
+
+int64_t conv_f32_workspace_size(const ConvF32Args& a, int threads) {
+  if (is_depthwise(a)) return 0;
+  const int64_t jobs = a.batch * a.group;
+  return col_floats(a) * (split_by_job(jobs, threads) ? threads : 1);
+}
+
+void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
+  const Window3d& g = a.win;
+  const int64_t P = g.out_size(), in_size = g.in_size();
+  if (a.batch == 0 || a.out_channels == 0 || P == 0) return;
+
+  if (is_depthwise(a)) {
+    // One plane of work is P * kernel_size multiply-adds; blocks of at least ~32k keep the pool's
+    // per-block overhead small on small feature maps.
+    const int64_t plane_work = std::max<int64_t>(1, P * g.kernel_size());
+    ThreadPool::parallel_for(pool, a.batch * a.in_channels, std::max<int64_t>(1, 32768 / plane_work),
+                             [&](int64_t p0, int64_t p1) {
+                               dwconv2d_f32(g, a.in_channels, p0, p1, a.x, a.w, a.bias, a.y, a.z, a.act);
+                             });
+    return;
+  }
+
+  const int64_t Cg = a.in_channels / a.group, Mg = a.out_channels / a.group;
+  const int64_t K = Cg * g.kernel_size();
+  const bool pointwise = conv_is_pointwise(g), two_d = im2col_2d_supports(g);
+  const bool fused_act = a.act.fits_sgemm_epilogue();
+
+  auto job = [&](int64_t ng, float* col, ThreadPool* inner) {
+    const int64_t n = ng / a.group, gi = ng % a.group;
+    const float* xg = a.x + (n * a.in_channels + gi * Cg) * in_size;
+    const float* wg = a.w + gi * Mg * K;
+    const int64_t y_off = (n * a.out_channels + gi * Mg) * P;
+    float* yg = a.y + y_off;
+    const float* zg = a.z ? a.z + y_off : nullptr;
+    const float* cols = xg;
+    if (!pointwise) {
+      if (two_d) {
+        ThreadPool::parallel_for(inner, K, std::max<int64_t>(1, 8192 / P),
+                                 [&](int64_t r0, int64_t r1) { im2col_2d_f32(g, r0, r1, xg, col); });
+      } else {
+        im2col_3d_ref<float>(g, Cg, xg, col);
+      }
+      cols = col;
+    }
+    SgemmEpilogue ep;
+    if (a.bias) {
+      ep.bias_kind = SgemmEpilogue::Bias::kPerRow;
+      ep.bias = a.bias + gi * Mg;
+    }
+    if (fused_act) {
+      ep.sum = zg;
+      ep.ld_sum = P;
+      a.act.to_sgemm_epilogue(ep);
+    }
+    sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, inner, ep);
+    if (!fused_act) {
+      ThreadPool::parallel_for(inner, Mg, std::max<int64_t>(1, 4096 / P), [&](int64_t m0, int64_t m1) {
+        apply_conv_activation(a.act, zg ? zg + m0 * P : nullptr, yg + m0 * P, (m1 - m0) * P);
+      });
+    }
+  };
+
+  const int64_t jobs = a.batch * a.group;
+  const int threads = pool_threads(pool);
+  if (split_by_job(jobs, threads)) {
+    const int64_t per_thread = (jobs + threads - 1) / threads, col = col_floats(a);
+    ThreadPool::parallel_for(pool, threads, 1, [&](int64_t t0, int64_t t1) {
+      for (int64_t t = t0; t < t1; ++t)
+        for (int64_t ng = t * per_thread; ng < std::min(jobs, (t + 1) * per_thread); ++ng)
+          job(ng, workspace + t * col, nullptr);
+    });
+    return;
+  }
+  for (int64_t ng = 0; ng < jobs; ++ng) job(ng, workspace, pool);
+}
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,42 @@
+// Float convolution, NCHW, 1-3 spatial dims, groups, with a fused bias, residual Z and
+// activation: the one compute path of Conv and com.microsoft FusedConv.
+//
+// Paths: depthwise 1-D/2-D (group == C == M) goes to the direct plane kernel; everything else is
+// column unfolding (skipped for 1x1 stride-1 unpadded kernels, where x is the column matrix) and
+// one SGEMM per (image, group) with weights as A, the columns as B, and bias (per row), Z (the
+// SGEMM `sum`) and Relu/Clip/LeakyRelu applied per tile while hot. Threading: with enough
+// (image, group) jobs each thread takes whole jobs with its own column buffer; otherwise each job
+// unfolds its columns in parallel and the SGEMM splits its M x pixels grid over the pool.
+#pragma once
+#include <cstdint>
+
+#include "kernels/conv_activation.h"
+#include "kernels/ref/window.h"
+
+namespace onyxrt {
+class ThreadPool;
+}
+
+namespace onyxrt::kernels {
+
+struct ConvF32Args {
+  Window3d win;
+  int64_t batch = 0;
+  int64_t in_channels = 0;   // C
+  int64_t out_channels = 0;  // M
+  int64_t group = 1;
+  const float* x = nullptr;     // [batch, C, in...]
+  const float* w = nullptr;     // [M, C / group, kernel...]
+  const float* bias = nullptr;  // [M] or null
+  const float* z = nullptr;     // [batch, M, out...] or null: added before the activation
+  float* y = nullptr;           // [batch, M, out...]
+  ConvActivation act;
+};
+
+// Floats of scratch conv_f32 needs for `args` on a pool of `threads` threads (0 when none).
+int64_t conv_f32_workspace_size(const ConvF32Args& args, int threads);
+
+// Runs the convolution; `workspace` holds conv_f32_workspace_size(args, threads of pool) floats.
+void conv_f32(const ConvF32Args& args, float* workspace, ThreadPool* pool);
+
+}  // namespace onyxrt::kernels

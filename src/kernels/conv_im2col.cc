@@ -1,0 +1,55 @@
+#include "kernels/conv_im2col.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace onyxrt::kernels {
+namespace {
+
+// Output columns [lo, hi) whose input column ow * stride + offset lies in [0, width).
+void valid_columns(int64_t offset, int64_t stride, int64_t width, int64_t out_w, int64_t& lo, int64_t& hi) {
+  lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  const int64_t last = width - 1 - offset;
+  hi = last < 0 ? 0 : last / stride + 1;
+  lo = std::min(lo, out_w);
+  hi = std::clamp(hi, lo, out_w);
+}
+
+}  // namespace
+
+bool im2col_2d_supports(const Window3d& w) {
+  return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.pad_begin[0] == 0 && w.pad_end[0] == 0;
+}
+
+void im2col_2d_f32(const Window3d& g, int64_t row_begin, int64_t row_end, const float* x, float* col) {
+  const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2];
+  const int64_t KH = g.kernel[1], KW = g.kernel[2], sh = g.stride[1], sw = g.stride[2];
+  const int64_t P = OH * OW;
+  for (int64_t r = row_begin; r < row_end; ++r) {
+    const int64_t kw = r % KW, kh = (r / KW) % KH, c = r / (KW * KH);
+    const float* plane = x + c * H * W;
+    float* dst = col + r * P;
+    const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2];
+    int64_t lo, hi;
+    valid_columns(off_w, sw, W, OW, lo, hi);
+    for (int64_t oh = 0; oh < OH; ++oh, dst += OW) {
+      const int64_t ih = oh * sh - g.pad_begin[1] + kh * g.dilation[1];
+      if (ih < 0 || ih >= H) {
+        std::memset(dst, 0, static_cast<size_t>(OW) * sizeof(float));
+        continue;
+      }
+      const float* src = plane + ih * W + off_w;
+      for (int64_t ow = 0; ow < lo; ++ow) dst[ow] = 0.0f;
+      if (sw == 1) {
+        std::memcpy(dst + lo, src + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+      } else if (sw == 2) {
+        for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = src[2 * ow];
+      } else {
+        for (int64_t ow = lo; ow < hi; ++ow) dst[ow] = src[ow * sw];
+      }
+      for (int64_t ow = hi; ow < OW; ++ow) dst[ow] = 0.0f;
+    }
+  }
+}
+
+}  // namespace onyxrt::kernels

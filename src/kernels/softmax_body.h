@@ -1,0 +1,76 @@
+// Softmax and LogSoftmax of one contiguous row on the vector types of vmath_body.h (included
+// first by the ISA's translation unit). Three passes as onnxruntime's float kernel: max, then
+// exp(x - max) stored with its running sum, then the scale (or, for LogSoftmax, x - max - log sum).
+#pragma once
+#include <cmath>
+#include <limits>
+
+#include "kernels/vmath_body.h"
+
+namespace onyxrt::kernels {
+namespace {
+namespace vmath_body {
+
+inline float row_max(const float* x, int64_t n) {
+  int64_t i = 0;
+  float m = -std::numeric_limits<float>::infinity();
+  if (n >= kLanes) {
+    VF vm = load(x);
+    for (i = kLanes; i + kLanes <= n; i += kLanes) vm = vmax(vm, load(x + i));
+    m = hmax(vm);
+  }
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+// y = exp(x - shift); returns the sum of y.
+inline float exp_shift_sum(const float* x, float* y, int64_t n, float shift) {
+  VF acc = splat(0.0f);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const VF e = vexp(load(x + i) - shift);
+    store(y + i, e);
+    acc += e;
+  }
+  float s = hsum(acc);
+  if (i < n) {
+    float buf[kLanes];
+    for (int l = 0; l < kLanes; ++l) buf[l] = i + l < n ? x[i + l] : shift;
+    const VF e = vexp(load(buf) - shift);
+    for (int64_t l = 0; i + l < n; ++l) {
+      y[i + l] = e[l];
+      s += e[l];
+    }
+  }
+  return s;
+}
+
+inline void scale_add(const float* x, float* y, int64_t n, float mul, float add) {
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) store(y + i, load(x + i) * mul + add);
+  for (; i < n; ++i) y[i] = x[i] * mul + add;
+}
+
+void softmax_row(const float* x, float* y, int64_t n) {
+  const float m = row_max(x, n);
+  const float s = exp_shift_sum(x, y, n, m);
+  scale_add(y, y, n, 1.0f / s, 0.0f);
+}
+
+void log_softmax_row(const float* x, float* y, int64_t n) {
+  float m = row_max(x, n);
+  if (!std::isfinite(m)) m = 0;  // rows of +-inf: let the arithmetic give NaN / -inf, as the reference
+  // The exp values only feed the sum; y is scratch here and is overwritten below. Where x aliases
+  // y, the exps would clobber x, so sum in blocks through a stack buffer instead.
+  float buf[256];
+  float s = 0;
+  for (int64_t i = 0; i < n; i += 256) {
+    const int64_t len = n - i < 256 ? n - i : 256;
+    s += exp_shift_sum(x + i, buf, len, m);
+  }
+  scale_add(x, y, n, 1.0f, -m - std::log(s));
+}
+
+}  // namespace vmath_body
+}  // namespace
+}  // namespace onyxrt::kernels

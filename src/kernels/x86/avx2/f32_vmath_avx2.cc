@@ -1,0 +1,14 @@
+// The vector-math kernels compiled with this directory's AVX2 flags: 8 float lanes.
+#define ONYXRT_VMATH_LANES 8
+#include "kernels/vmath.h"
+
+#include "kernels/vmath_kernels_body.h"
+
+namespace onyxrt::kernels {
+
+const VMathKernels& f32_vmath_avx2() {
+  static const VMathKernels k = vmath_body::make_kernels();
+  return k;
+}
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,33 @@
+// What Conv and com.microsoft FusedConv share: attribute parsing, input checks, output shape,
+// and the dispatch by element type to the one float path (kernels/conv_f32.h), the reference
+// path for double, and float16/bfloat16 by conversion to float. FusedConv adds an activation and
+// the residual input Z; Conv is FusedConv without them.
+#pragma once
+#include <cstdint>
+
+#include "kernels/conv_activation.h"
+#include "ops/common/conv_geometry.h"
+#include "ops/registry.h"
+
+namespace onyxrt::ops {
+
+struct ConvConfig {
+  WindowAttributes attrs;
+  int64_t group = 1;
+  kernels::ConvActivation act;
+};
+
+// Window attributes and group of a Conv-like node; raises InvalidGraph for a non-positive group.
+ConvConfig parse_conv_config(const ir::Node& node);
+
+// True for the element types run_conv computes.
+bool conv_dtype_supported(DataType t);
+
+// Y = act(Conv(X, W, B) + Z) from inputs 0 (X), 1 (W), optional 2 (B) and input `z_input` when
+// it is >= 0 and present, into output 0.
+void run_conv(const ConvConfig& cfg, KernelContext& ctx, int z_input);
+
+// Output type and shape of a Conv-like node (shared shape inference).
+void infer_conv_output(ir::InferenceContext& ctx);
+
+}  // namespace onyxrt::ops

@@ -1,0 +1,285 @@
+"""Graph optimization passes (src/opt): for each pass a small model where the fused node appears
+and the original nodes are gone (read from the profile's node list), with outputs equal to
+onnxruntime's at level 0 and to onyxrt's own at level 0; disable_specified_optimizers with the
+pass's name keeps the nodes. The benchmark models at level 99 against onnxruntime are marked slow."""
+
+import collections
+import json
+import math
+import os
+
+import numpy as np
+import onnxruntime
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import onyxrt
+
+RNG = np.random.default_rng(11)
+BENCH = "/work/main/bench/.cache"
+
+
+def _f32(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+def _const(name, value):
+    return numpy_helper.from_array(np.asarray(value), name)
+
+
+def _model(nodes, inputs, outputs, inits=(), opset=17):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def _vi(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def _run_onyxrt(model, feeds, level, disabled=None, tmp_path=None):
+    so = onyxrt.SessionOptions()
+    so.graph_optimization_level = level
+    so.enable_profiling = True
+    so.profile_file_prefix = str(tmp_path / f"prof_{level}")
+    if disabled:
+        so.add_session_config_entry("optimization.disable_specified_optimizers", disabled)
+    sess = onyxrt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    out = sess.run(None, feeds)
+    events = json.load(open(sess.end_profiling()))
+    ops = collections.Counter(e["args"]["op_name"] for e in events if e.get("cat") == "Node")
+    return out, ops
+
+
+def _run_ort(model, feeds):
+    so = onnxruntime.SessionOptions()
+    so.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(model, so, providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
+# --- one small model per pass: (pass name, model, feeds, op that must appear, ops that must go)
+
+
+def _conv_bn():
+    w, b = _f32(8, 3, 3, 3), _f32(8)
+    bn = [_const("s", _f32(8)), _const("bb", _f32(8)), _const("m", _f32(8)), _const("v", np.abs(_f32(8)) + 0.5)]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c", "s", "bb", "m", "v"], ["y"], epsilon=1e-3)]
+    model = _model(nodes, [_vi("x", [1, 3, 9, 9])], [_vi("y", None)], [_const("w", w), _const("b", b)] + bn)
+    return "ConvBNFusion", model, {"x": _f32(1, 3, 9, 9)}, "Conv", ["BatchNormalization"]
+
+
+def _conv_mul_add(op, pass_name):
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"]), helper.make_node(op, ["c", "k"], ["y"])]
+    inits = [_const("w", _f32(4, 2, 1, 1)), _const("k", _f32(4, 1, 1))]
+    model = _model(nodes, [_vi("x", [2, 2, 5, 5])], [_vi("y", None)], inits)
+    return pass_name, model, {"x": _f32(2, 2, 5, 5)}, "Conv", [op]
+
+
+def _constant_folding():
+    # Shape of a static input, Unsqueeze of a constant and a Constant node all fold away.
+    nodes = [helper.make_node("Constant", [], ["k"], value=_const("kv", _f32(4))),
+             helper.make_node("Unsqueeze", ["k", "ax"], ["ku"]),
+             helper.make_node("Shape", ["x"], ["s"]),
+             helper.make_node("Reshape", ["ku", "s2"], ["kr"]),
+             helper.make_node("Mul", ["x", "kr"], ["m"]),
+             helper.make_node("Reshape", ["m", "s"], ["y"])]
+    inits = [_const("ax", np.array([0], np.int64)), _const("s2", np.array([1, 4], np.int64))]
+    model = _model(nodes, [_vi("x", [3, 4])], [_vi("y", None)], inits)
+    return "ConstantFolding", model, {"x": _f32(3, 4)}, "Mul", ["Constant", "Unsqueeze", "Shape"]
+
+
+def _matmul_add(rank3):
+    shape = [2, 5, 6] if rank3 else [5, 6]
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["m"]), helper.make_node("Add", ["bias", "m"], ["y"])]
+    model = _model(nodes, [_vi("x", shape)], [_vi("y", None)], [_const("w", _f32(6, 7)), _const("bias", _f32(7))])
+    return "MatMulAddFusion", model, {"x": _f32(*shape)}, "Gemm", ["MatMul", "Add"]
+
+
+def _reshape_chain():
+    nodes = [helper.make_node("Reshape", ["x", "s1"], ["r"]), helper.make_node("Reshape", ["r", "s2"], ["y"])]
+    inits = [_const("s1", np.array([6, 4], np.int64)), _const("s2", np.array([0, 2, -1], np.int64))]
+    model = _model(nodes, [_vi("x", [2, 3, 4])], [_vi("y", None)], inits)
+    return "ReshapeFusion", model, {"x": _f32(2, 3, 4)}, "Reshape", []
+
+
+def _conv_activation(act, attrs=None, extra_inputs=(), inits=()):
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node(act, ["c", *extra_inputs], ["y"], **(attrs or {}))]
+    model = _model(nodes, [_vi("x", [1, 4, 6, 6])], [_vi("y", None)],
+                   [_const("w", _f32(5, 4, 3, 3)), _const("b", _f32(5)), *inits])
+    return "ConvActivationFusion", model, {"x": _f32(1, 4, 6, 6)}, "FusedConv", ["Conv", act]
+
+
+def _conv_add_relu():
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Add", ["c", "z"], ["a"]), helper.make_node("Relu", ["a"], ["y"])]
+    model = _model(nodes, [_vi("x", [1, 4, 6, 6]), _vi("z", [1, 5, 6, 6])], [_vi("y", None)], [_const("w", _f32(5, 4, 3, 3))])
+    feeds = {"x": _f32(1, 4, 6, 6), "z": _f32(1, 5, 6, 6)}
+    return "ConvAddActivationFusion", model, feeds, "FusedConv", ["Conv", "Add", "Relu"]
+
+
+def _gelu(variant, bias=False):
+    x = "xb" if bias else "x"
+    nodes = [helper.make_node("Add", ["x", "bias"], ["xb"])] if bias else []
+    if variant == "div":
+        nodes.append(helper.make_node("Div", [x, "sqrt2"], ["d"]))
+    else:
+        nodes.append(helper.make_node("Mul", ["inv_sqrt2", x], ["d"]))
+    nodes += [helper.make_node("Erf", ["d"], ["e"]), helper.make_node("Add", ["one", "e"], ["p"])]
+    if variant == "half_first":
+        nodes += [helper.make_node("Mul", [x, "half"], ["h"]), helper.make_node("Mul", ["h", "p"], ["y"])]
+    else:
+        nodes += [helper.make_node("Mul", [x, "p"], ["m"]), helper.make_node("Mul", ["m", "half"], ["y"])]
+    inits = [_const("sqrt2", np.float32(math.sqrt(2))), _const("inv_sqrt2", np.float32(1 / math.sqrt(2))),
+             _const("one", np.float32(1)), _const("half", np.float32(0.5)), _const("bias", _f32(16))]
+    model = _model(nodes, [_vi("x", [2, 3, 16])], [_vi("y", None)], inits)
+    fused = "BiasGelu" if bias else "Gelu"
+    return ("BiasGeluFusion" if bias else "GeluFusion"), model, {"x": _f32(2, 3, 16)}, fused, ["Erf"]
+
+
+def _fast_gelu(cube_by_pow, bias=False):
+    x = "xb" if bias else "x"
+    nodes = [helper.make_node("Add", ["x", "bias"], ["xb"])] if bias else []
+    nodes.append(helper.make_node("Mul", [x, "half"], ["h"]))
+    if cube_by_pow:
+        nodes.append(helper.make_node("Pow", [x, "three"], ["cube"]))
+    else:
+        nodes += [helper.make_node("Mul", [x, x], ["sq"]), helper.make_node("Mul", [x, "sq"], ["cube"])]
+    nodes += [helper.make_node("Mul", ["cube", "c"], ["q"]), helper.make_node("Add", [x, "q"], ["r"]),
+              helper.make_node("Mul", ["r", "k"], ["s"]), helper.make_node("Tanh", ["s"], ["t"]),
+              helper.make_node("Add", ["t", "one"], ["u"]), helper.make_node("Mul", ["h", "u"], ["y"])]
+    inits = [_const("half", np.float32(0.5)), _const("three", np.float32(3)), _const("c", np.float32(0.044715)),
+             _const("k", np.float32(math.sqrt(2 / math.pi))), _const("one", np.float32(1)), _const("bias", _f32(16))]
+    model = _model(nodes, [_vi("x", [2, 3, 16])], [_vi("y", None)], inits)
+    return ("BiasGeluFusion" if bias else "FastGeluFusion"), model, {"x": _f32(2, 3, 16)}, "FastGelu", ["Tanh"]
+
+
+def _layer_norm(mul_square):
+    nodes = [helper.make_node("ReduceMean", ["x"], ["m"], axes=[-1]), helper.make_node("Sub", ["x", "m"], ["d"])]
+    nodes.append(helper.make_node("Mul", ["d", "d"], ["sq"]) if mul_square else helper.make_node("Pow", ["d", "two"], ["sq"]))
+    nodes += [helper.make_node("ReduceMean", ["sq"], ["v"], axes=[-1]), helper.make_node("Add", ["v", "eps"], ["ve"]),
+              helper.make_node("Sqrt", ["ve"], ["sd"]), helper.make_node("Div", ["d", "sd"], ["n"]),
+              helper.make_node("Mul", ["n", "g"], ["ng"]), helper.make_node("Add", ["ng", "beta"], ["y"])]
+    inits = [_const("two", np.float32(2)), _const("eps", np.float32(1e-5)), _const("g", _f32(32)), _const("beta", _f32(32))]
+    model = _model(nodes, [_vi("x", [2, 4, 32])], [_vi("y", None)], inits, opset=17)
+    return "LayerNormFusion", model, {"x": _f32(2, 4, 32)}, "LayerNormalization", ["ReduceMean", "Sqrt"]
+
+
+def _skip_layer_norm(keep_sum):
+    nodes = [helper.make_node("Add", ["a", "bias"], ["ab"]), helper.make_node("Add", ["ab", "b"], ["s"]),
+             helper.make_node("LayerNormalization", ["s", "g", "beta"], ["y"], epsilon=1e-5)]
+    outputs = [_vi("y", None)]
+    if keep_sum:
+        nodes.append(helper.make_node("Mul", ["s", "s"], ["s2"]))
+        outputs.append(_vi("s2", None))
+    inits = [_const("g", _f32(32)), _const("beta", _f32(32)), _const("bias", _f32(32))]
+    model = _model(nodes, [_vi("a", [2, 4, 32]), _vi("b", [2, 4, 32])], outputs, inits)
+    feeds = {"a": _f32(2, 4, 32), "b": _f32(2, 4, 32)}
+    return "SkipLayerNormFusion", model, feeds, "SkipLayerNormalization", ["LayerNormalization", "Add"]
+
+
+def _matmul_scale():
+    nodes = [helper.make_node("Transpose", ["b"], ["bt"], perm=[0, 2, 1]),
+             helper.make_node("MatMul", ["a", "bt"], ["m"]), helper.make_node("Div", ["m", "eight"], ["y"])]
+    model = _model(nodes, [_vi("a", [3, 5, 8]), _vi("b", [3, 7, 8])], [_vi("y", None)], [_const("eight", np.float32(8))])
+    feeds = {"a": _f32(3, 5, 8), "b": _f32(3, 7, 8)}
+    return "MatMulScaleFusion", model, feeds, "FusedMatMul", ["MatMul", "Transpose", "Div"]
+
+
+CASES = {
+    "conv_bn": _conv_bn,
+    "conv_mul": lambda: _conv_mul_add("Mul", "ConvMulFusion"),
+    "conv_add": lambda: _conv_mul_add("Add", "ConvAddFusion"),
+    "constant_folding": _constant_folding,
+    "matmul_add_2d": lambda: _matmul_add(False),
+    "matmul_add_3d": lambda: _matmul_add(True),
+    "reshape_chain": _reshape_chain,
+    "conv_relu": lambda: _conv_activation("Relu"),
+    "conv_leaky_relu": lambda: _conv_activation("LeakyRelu", {"alpha": 0.2}),
+    "conv_sigmoid": lambda: _conv_activation("Sigmoid"),
+    "conv_tanh": lambda: _conv_activation("Tanh"),
+    "conv_hard_sigmoid": lambda: _conv_activation("HardSigmoid", {"alpha": 0.3, "beta": 0.4}),
+    "conv_clip": lambda: _conv_activation("Clip", extra_inputs=("lo", "hi"),
+                                          inits=(_const("lo", np.float32(-0.5)), _const("hi", np.float32(0.7)))),
+    "conv_add_relu": _conv_add_relu,
+    "gelu_div": lambda: _gelu("div"),
+    "gelu_mul_half_first": lambda: _gelu("half_first"),
+    "gelu_mul_inv_sqrt2": lambda: _gelu("mul"),
+    "bias_gelu": lambda: _gelu("div", bias=True),
+    "fast_gelu_pow": lambda: _fast_gelu(True),
+    "fast_gelu_mul_cube": lambda: _fast_gelu(False),
+    "fast_gelu_bias": lambda: _fast_gelu(True, bias=True),
+    "layer_norm_pow": lambda: _layer_norm(False),
+    "layer_norm_mul": lambda: _layer_norm(True),
+    "skip_layer_norm": lambda: _skip_layer_norm(False),
+    "skip_layer_norm_keeps_sum": lambda: _skip_layer_norm(True),
+    "matmul_transpose_scale": _matmul_scale,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_pass_fuses_and_matches_onnxruntime(case, tmp_path):
+    pass_name, model, feeds, fused_op, gone = CASES[case]()
+    expected = _run_ort(model, feeds)
+    plain, plain_ops = _run_onyxrt(model, feeds, 0, tmp_path=tmp_path)
+    fused, fused_ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert fused_ops[fused_op] >= 1, fused_ops
+    for op in gone:
+        assert fused_ops[op] < plain_ops[op], (op, plain_ops, fused_ops)
+    if fused_op == "Reshape":
+        assert sum(fused_ops.values()) < sum(plain_ops.values())
+    else:
+        # Reshapes are views (no copy): MatMul+Add on 3-D inputs becomes Reshape -> Gemm -> Reshape.
+        compute = lambda ops: sum(n for op, n in ops.items() if op != "Reshape")
+        assert compute(fused_ops) < compute(plain_ops)
+    for e, p, f in zip(expected, plain, fused):
+        np.testing.assert_allclose(p, e, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(f, e, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_disabling_the_pass_keeps_the_nodes(case, tmp_path):
+    pass_name, model, feeds, fused_op, gone = CASES[case]()
+    # A fusion needs the constants ConstantFolding makes and, for Bias*, the Gelu before it.
+    disabled = pass_name
+    if pass_name == "BiasGeluFusion":
+        disabled += ",GeluFusion,FastGeluFusion"
+    _, plain_ops = _run_onyxrt(model, feeds, 0, tmp_path=tmp_path)
+    out, ops = _run_onyxrt(model, feeds, 99, disabled=disabled, tmp_path=tmp_path)
+    for op in gone:
+        assert ops[op] == plain_ops[op], (op, plain_ops, ops)
+    for e, o in zip(_run_ort(model, feeds), out):
+        np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+def test_level_1_does_not_write_contrib_ops(tmp_path):
+    _, model, feeds, _, _ = _conv_activation("Relu")
+    _, ops = _run_onyxrt(model, feeds, 1, tmp_path=tmp_path)
+    assert ops["FusedConv"] == 0 and ops["Relu"] == 1
+
+
+def test_intermediate_with_another_reader_is_not_fused(tmp_path):
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"]), helper.make_node("Relu", ["c"], ["y"]),
+             helper.make_node("Neg", ["c"], ["z"])]
+    model = _model(nodes, [_vi("x", [1, 2, 4, 4])], [_vi("y", None), _vi("z", None)], [_const("w", _f32(3, 2, 1, 1))])
+    feeds = {"x": _f32(1, 2, 4, 4)}
+    out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert ops["Relu"] == 1 and ops["FusedConv"] == 0
+    for e, o in zip(_run_ort(model, feeds), out):
+        np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["bert_base", "gpt2_small", "vit_b_16", "resnet50", "mobilenet_v2"])
+def test_benchmark_model_at_level_99_matches_onnxruntime(name, tmp_path):
+    path = f"{BENCH}/{name}.onnx"
+    if not os.path.exists(path):
+        pytest.skip(f"{path} not generated")
+    feeds = dict(np.load(f"{BENCH}/{name}.inputs.npz"))
+    expected = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, feeds)
+    so = onyxrt.SessionOptions()
+    so.graph_optimization_level = 99
+    got = onyxrt.InferenceSession(path, so, providers=["CPUExecutionProvider"]).run(None, feeds)
+    for e, g in zip(expected, got):
+        np.testing.assert_allclose(g, e, rtol=1e-3, atol=1e-3)

@@ -68,7 +68,11 @@ void log_softmax_row(const float* x, float* y, int64_t n) {
     const int64_t len = n - i < 256 ? n - i : 256;
     s += exp_shift_sum(x + i, buf, len, m);
   }
-  scale_add(x, y, n, 1.0f, -m - std::log(s));
+  // (x - max) first: it is exact for nearby values, where max + log(sum) would round at large |max|.
+  const float log_s = std::log(s);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) store(y + i, (load(x + i) - m) - log_s);
+  for (; i < n; ++i) y[i] = (x[i] - m) - log_s;
 }
 
 }  // namespace vmath_body

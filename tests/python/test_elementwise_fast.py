@@ -13,10 +13,10 @@ import onyxrt
 RNG = np.random.default_rng(23)
 
 
-def _model(nodes, inputs, initializers=(), opset=17, n_outputs=1):
+def _model(nodes, inputs, initializers=(), opset=17, n_outputs=1, out_elem=TensorProto.FLOAT):
     graph = helper.make_graph(
         nodes, "g", [helper.make_tensor_value_info(n, t, None) for n, t in inputs],
-        [helper.make_tensor_value_info(f"y{i}" if n_outputs > 1 else "y", TensorProto.UNDEFINED, None)
+        [helper.make_tensor_value_info(f"y{i}" if n_outputs > 1 else "y", out_elem, None)
          for i in range(n_outputs)], list(initializers))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model.ir_version = 8
@@ -113,7 +113,7 @@ def test_gather_out_of_range_names_the_node():
 ])
 def test_transpose_matches_onnxruntime(shape, perm, dtype, threads):
     elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
-    model = _model([helper.make_node("Transpose", ["x"], ["y"], perm=list(perm))], [("x", elem)])
+    model = _model([helper.make_node("Transpose", ["x"], ["y"], perm=list(perm))], [("x", elem)], out_elem=elem)
     feeds = {"x": (RNG.standard_normal(shape) * 100).astype(dtype)}
     _same(_run(onyxrt, model, feeds, threads)[0], _run(onnxruntime, model, feeds, 1)[0])
 
@@ -124,7 +124,7 @@ def test_transpose_matches_onnxruntime(shape, perm, dtype, threads):
 def test_where_matches_onnxruntime(cs, xs, ys, threads):
     model = _model([helper.make_node("Where", ["c", "x", "z"], ["y"])],
                    [("c", TensorProto.BOOL), ("x", FLOAT), ("z", FLOAT)])
-    feeds = {"c": RNG.random(cs) < 0.5, "x": _f32(xs), "z": _f32(ys)}
+    feeds = {"c": np.asarray(RNG.random(cs) < 0.5), "x": _f32(xs), "z": _f32(ys)}
     _same(_run(onyxrt, model, feeds, threads)[0], _run(onnxruntime, model, feeds, 1)[0])
 
 

@@ -308,11 +308,11 @@ def test_hardware_run_key_logs_not_available(key, capfd):
 
 
 def test_not_yet_key_logs_no_effect_and_severity_silences_it(capfd):
-    onyxrt.SessionOptions().add_session_config_entry("session.disable_prepacking", "1")
-    assert "'session.disable_prepacking' has no effect on onyxrt yet" in capfd.readouterr().err
+    onyxrt.SessionOptions().add_session_config_entry("session.save_external_prepacked_constant_initializers", "1")
+    assert "'session.save_external_prepacked_constant_initializers' has no effect on onyxrt yet" in capfd.readouterr().err
     so = onyxrt.SessionOptions()
     so.log_severity_level = 3
-    so.add_session_config_entry("session.disable_prepacking", "1")
+    so.add_session_config_entry("session.save_external_prepacked_constant_initializers", "1")
     assert capfd.readouterr().err == ""
 
 

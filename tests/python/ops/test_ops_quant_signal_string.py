@@ -286,8 +286,8 @@ def test_unsupported_type_fails_at_session_creation():
     import onyxrt
 
     node = helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["y"])
-    zp = helper.make_tensor("zp", TensorProto.FLOAT4E2M1, [], [0.0])
-    model = make_model(node, {"x": np.zeros(3, np.float32), "s": np.array(1, np.float32)}, {"y": TensorProto.FLOAT4E2M1},
+    zp = helper.make_tensor("zp", TensorProto.FLOAT8E8M0, [], [1.0])
+    model = make_model(node, {"x": np.zeros(3, np.float32), "s": np.array(1, np.float32)}, {"y": TensorProto.FLOAT8E8M0},
                        23, [zp])
     with pytest.raises(Exception, match="NOT_IMPLEMENTED|NotImplemented"):
         onyxrt.InferenceSession(model.SerializeToString())

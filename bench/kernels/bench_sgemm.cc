@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
       const PackedB packed = pack_b_with_ukernel(uk, false, s.K, s.N, B.data(), s.N);
       for (int threads : {1, 2}) {
         if (only_threads != 0 && threads != only_threads) continue;
-        ThreadPool pool(ThreadPoolSettings{threads});
+        ThreadPool pool(ThreadPoolSettings{.num_threads = threads});
         ThreadPool* p = threads > 1 ? &pool : nullptr;
         const double flops = 2.0 * s.M * s.N * s.K;
         const Timing t = time_repeats(

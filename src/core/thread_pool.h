@@ -17,7 +17,7 @@ struct ThreadPoolSettings {
   int spin_backoff_max = 1;     // session.intra_op.spin_backoff_max: pause doubling cap, 1..64
   int dynamic_block_base = 0;   // session.dynamic_block_base: > 0 splits into shrinking blocks
   // session.intra_op_thread_affinities: CPU lists, one per worker (num_threads - 1 entries), or empty.
-  std::vector<std::vector<int>> affinities;
+  std::vector<std::vector<int>> affinities = {};
 };
 
 class ThreadPool {

@@ -27,7 +27,8 @@ TypeInfo merge(const TypeInfo& declared, const TypeInfo& inferred, bool* conflic
   *conflict = false;
   if (declared.kind == TypeInfo::Kind::Unknown) return inferred;
   if (inferred.kind == TypeInfo::Kind::Unknown) return declared;
-  if (inferred.is_tensor() && inferred.elem == DataType::Undefined && declared.is_tensor()) {
+  if (inferred.is_tensor() && inferred.elem == DataType::Undefined && declared.is_tensor() &&
+      declared.elem != DataType::Undefined) {
     TypeInfo filled = inferred;
     filled.elem = declared.elem;
     return merge(declared, filled, conflict);

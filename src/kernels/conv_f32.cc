@@ -24,8 +24,10 @@ bool split_by_job(int64_t jobs, int threads) {
   return threads > 1 && (jobs % threads == 0 || jobs >= 4 * threads);
 }
 
+// 2-D convolutions pack their patches straight into the SGEMM's B panels: no column buffer.
 int64_t col_floats(const ConvF32Args& a) {
-  return conv_is_pointwise(a.win) ? 0 : conv_col_size(a.win, a.in_channels / a.group);
+  if (conv_is_pointwise(a.win) || im2col_2d_supports(a.win)) return 0;
+  return conv_col_size(a.win, a.in_channels / a.group);
 }
 
 }  // namespace
@@ -65,13 +67,8 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
     float* yg = a.y + y_off;
     const float* zg = a.z ? a.z + y_off : nullptr;
     const float* cols = xg;
-    if (!pointwise) {
-      if (two_d) {
-        ThreadPool::parallel_for(inner, K, std::max<int64_t>(1, 8192 / P),
-                                 [&](int64_t r0, int64_t r1) { im2col_2d_f32(g, r0, r1, xg, col); });
-      } else {
-        im2col_3d_ref<float>(g, Cg, xg, col);
-      }
+    if (!pointwise && !two_d) {
+      im2col_3d_ref<float>(g, Cg, xg, col);
       cols = col;
     }
     SgemmEpilogue ep;
@@ -84,7 +81,14 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
       ep.ld_sum = P;
       a.act.to_sgemm_epilogue(ep);
     }
-    sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, inner, ep);
+    if (!pointwise && two_d) {
+      const SgemmPackB pack = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst) {
+        im2col_2d_pack_f32(g, xg, p0, kc, j0, nc, nr, dst);
+      };
+      sgemm_custom_b(Mg, P, K, wg, K, pack, yg, P, inner, ep);
+    } else {
+      sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, inner, ep);
+    }
     if (!fused_act) {
       ThreadPool::parallel_for(inner, Mg, std::max<int64_t>(1, 4096 / P), [&](int64_t m0, int64_t m1) {
         apply_conv_activation(a.act, zg ? zg + m0 * P : nullptr, yg + m0 * P, (m1 - m0) * P);

@@ -52,4 +52,54 @@ void im2col_2d_f32(const Window3d& g, int64_t row_begin, int64_t row_end, const 
   }
 }
 
+void im2col_2d_pack_f32(const Window3d& g, const float* x, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr,
+                        float* dst) {
+  const int64_t H = g.in[1], W = g.in[2], OW = g.out[2];
+  const int64_t KH = g.kernel[1], KW = g.kernel[2], sh = g.stride[1], sw = g.stride[2];
+  // A panel's columns are consecutive output pixels: split them into runs within one output row.
+  struct Run {
+    int64_t first, oh, ow, len;  // first: column within the panel
+  };
+  constexpr int kMaxRuns = 64;
+  Run runs[kMaxRuns];
+  for (int64_t q = 0; q < nc; q += nr, dst += kc * nr) {
+    const int64_t cols = std::min<int64_t>(nr, nc - q);
+    int n_runs = 0;
+    for (int64_t jj = 0; jj < cols && n_runs < kMaxRuns;) {
+      const int64_t pix = j0 + q + jj, oh = pix / OW, ow = pix % OW;
+      const int64_t len = std::min(cols - jj, OW - ow);
+      runs[n_runs++] = {jj, oh, ow, len};
+      jj += len;
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+      const int64_t r = p0 + k;
+      const int64_t kw = r % KW, kh = (r / KW) % KH, c = r / (KW * KH);
+      const float* plane = x + c * H * W;
+      const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2];
+      int64_t lo, hi;  // output columns whose input column is inside the image
+      valid_columns(off_w, sw, W, OW, lo, hi);
+      float* d = dst + k * nr;
+      for (int i = 0; i < n_runs; ++i) {
+        const Run& run = runs[i];
+        float* out = d + run.first;
+        const int64_t ih = run.oh * sh - g.pad_begin[1] + kh * g.dilation[1];
+        if (ih < 0 || ih >= H) {
+          std::memset(out, 0, static_cast<size_t>(run.len) * sizeof(float));
+          continue;
+        }
+        const float* src = plane + ih * W + off_w;
+        const int64_t a = std::clamp(lo, run.ow, run.ow + run.len), b = std::clamp(hi, a, run.ow + run.len);
+        for (int64_t ow = run.ow; ow < a; ++ow) out[ow - run.ow] = 0.0f;
+        if (sw == 1) {
+          std::memcpy(out + (a - run.ow), src + a, static_cast<size_t>(b - a) * sizeof(float));
+        } else {
+          for (int64_t ow = a; ow < b; ++ow) out[ow - run.ow] = src[ow * sw];
+        }
+        for (int64_t ow = b; ow < run.ow + run.len; ++ow) out[ow - run.ow] = 0.0f;
+      }
+      for (int64_t j = cols; j < nr; ++j) d[j] = 0.0f;
+    }
+  }
+}
+
 }  // namespace onyxrt::kernels

@@ -17,4 +17,10 @@ bool im2col_2d_supports(const Window3d& w);
 // col + r * out_size).
 void im2col_2d_f32(const Window3d& w, int64_t row_begin, int64_t row_end, const float* x, float* col);
 
+// The same column matrix written straight in the SGEMM's packed-B layout (see SgemmPackB in
+// kernels/sgemm.h): rows [p0, p0 + kc) x columns [j0, j0 + nc) as panels of nr columns, so the
+// convolution never materialises the unfolded matrix and then copies it a second time.
+void im2col_2d_pack_f32(const Window3d& w, const float* x, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr,
+                        float* dst);
+
 }  // namespace onyxrt::kernels

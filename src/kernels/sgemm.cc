@@ -114,6 +114,7 @@ struct Problem {
   float* C;
   int64_t ldc;
   const SgemmEpilogue* epilogue;
+  const SgemmPackB* custom_b = nullptr;  // set: B comes from this packer (sgemm_custom_b)
 };
 
 void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
@@ -214,7 +215,10 @@ const float* pack_whole_b(const Problem& p, ThreadPool* pool, std::shared_ptr<fl
     for (int64_t t = begin; t < end; ++t) {
       const int64_t p0 = (t / n_chunks) * uk.kc, j0 = (t % n_chunks) * col_chunk;
       const int64_t kc = std::min(uk.kc, p.K - p0), nc = std::min(col_chunk, p.N - j0);
-      pack_b_block(uk, p.trans_b, p.B, p.ldb, p.N, j0, nc, p0, kc, dst + p0 * npad + j0 * kc);
+      if (p.custom_b)
+        (*p.custom_b)(p0, kc, j0, nc, uk.nr, dst + p0 * npad + j0 * kc);
+      else
+        pack_b_block(uk, p.trans_b, p.B, p.ldb, p.N, j0, nc, p0, kc, dst + p0 * npad + j0 * kc);
     }
   });
   return dst;
@@ -286,7 +290,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
 void run(const Problem& p, ThreadPool* pool) {
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) return scale_c_only(p);
-  if (p.M == 1) return run_gemv(p, pool);
+  if (p.M == 1 && !p.custom_b) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
   if (uk.mr * uk.nr > kMaxTile) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
   const int MR = uk.mr, NR = uk.nr;
@@ -353,6 +357,13 @@ void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t 
                   float* C, int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue) {
   if (B.empty() || !B.ukernel) throw_error(ErrorCode::InvalidArgument, "sgemm_packed: B was not packed by pack_b");
   run(Problem{B.ukernel, trans_a, false, M, B.N, B.K, alpha, A, lda, nullptr, 0, &B, beta, C, ldc, &epilogue}, pool);
+}
+
+void sgemm_custom_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const SgemmPackB& pack_b, float* C,
+                    int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue) {
+  Problem p{&sgemm_selected_ukernel(), false, false, M, N, K, 1.0f, A, lda, nullptr, 0, nullptr, 0.0f, C, ldc, &epilogue};
+  p.custom_b = &pack_b;
+  run(p, pool);
 }
 
 }  // namespace onyxrt::kernels

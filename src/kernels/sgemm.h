@@ -3,6 +3,7 @@
 // sgemm_ukernels.h for the list of variants); kernels/ref/gemm.h is the oracle it is tested against.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace onyxrt {
@@ -51,5 +52,15 @@ PackedB pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
 
 void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedB& B, float beta,
                   float* C, int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
+
+// Writes rows [p0, p0 + kc) x columns [j0, j0 + nc) of B as ceil(nc / nr) panels of kc x nr floats
+// (row p0 + k of panel i at dst + i * kc * nr + k * nr), columns past nc zero. Lets a caller build
+// B straight in the packed layout: a convolution packs its image patches without first unfolding
+// them into a column matrix.
+using SgemmPackB = std::function<void(int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst)>;
+
+// C = A * B (+ epilogue), A row-major M x K, B (K x N) produced by `pack_b`.
+void sgemm_custom_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const SgemmPackB& pack_b, float* C,
+                    int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
 
 }  // namespace onyxrt::kernels

@@ -73,6 +73,14 @@ void SessionImpl::prepare() {
   po.level = static_cast<int>(options_.graph_optimization_level);
   if (options_.has_session_config_entry("optimization.disable_specified_optimizers"))
     po.disabled = split_csv(options_.get_session_config_entry("optimization.disable_specified_optimizers"));
+  if (po.level > 1) {
+    // Constant folding (level 1) turns computed shapes (Shape -> Gather -> Concat -> Reshape) into
+    // constants; inferring again lets the later fusions see the static shapes they need.
+    opt::PassManagerOptions basic = po;
+    basic.level = 1;
+    opt::run_passes(*graph_, basic, *logger_);
+    ir::infer_shapes(*graph_, lookup, si, *logger_);
+  }
   pass_report_ = opt::run_passes(*graph_, po, *logger_);
   if (cancel.load()) throw_error(ErrorCode::ModelLoadCanceled, "model load was cancelled (set_load_cancellation_flag)");
 

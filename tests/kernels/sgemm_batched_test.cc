@@ -41,7 +41,7 @@ TEST_P(SgemmBatched, MatchesOneSgemmPerBatchAtEveryThreadCount) {
           ldb, 0.0f, want.data() + batch.c_offsets[i], c.N, nullptr);
   const PackedB packed = pack_b(c.trans_b, c.K, c.N, B.data(), ldb);
   for (int threads : {1, 2, 3, 5}) {
-    ThreadPool pool(ThreadPoolSettings{threads});
+    ThreadPool pool(ThreadPoolSettings{.num_threads = threads});
     std::vector<float> got(want.size(), -7.0f);
     sgemm_batched(batch, false, c.trans_b, c.M, c.N, c.K, 0.5f, A.data(), c.K, B.data(), ldb, nullptr, got.data(), c.N,
                   &pool);

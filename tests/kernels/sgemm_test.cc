@@ -163,7 +163,7 @@ TEST_P(SgemmVariant, ThreadCountDoesNotChangeTheResult) {
     const std::vector<float> serial = run_unpacked(uk(), c, o, nullptr);
     expect_matches_reference(c, o, serial, std::string(uk().name) + " " + describe(c));
     for (int threads : {1, 2, 3}) {
-      ThreadPool pool(ThreadPoolSettings{threads});
+      ThreadPool pool(ThreadPoolSettings{.num_threads = threads});
       EXPECT_EQ(run_unpacked(uk(), c, o, &pool), serial) << threads << " threads, " << describe(c);
       EXPECT_EQ(run_packed(uk(), c, o, &pool), serial) << threads << " threads packed, " << describe(c);
     }
@@ -182,7 +182,7 @@ TEST_P(SgemmVariant, RowVectorMatchesReferenceAndPackedAtEveryThreadCount) {
         const std::vector<float> serial = run_unpacked(uk(), c, o, nullptr);
         expect_matches_reference(c, o, serial, std::string(uk().name) + " " + describe(c));
         EXPECT_EQ(run_packed(uk(), c, o, nullptr), serial) << "packed, " << describe(c);
-        ThreadPool pool(ThreadPoolSettings{3});
+        ThreadPool pool(ThreadPoolSettings{.num_threads = 3});
         EXPECT_EQ(run_unpacked(uk(), c, o, &pool), serial) << "3 threads, " << describe(c);
         EXPECT_EQ(run_packed(uk(), c, o, &pool), serial) << "3 threads packed, " << describe(c);
         if (HasFailure()) return;
@@ -223,7 +223,7 @@ TEST_P(SgemmVariant, EpilogueAddsBiasThenSumThenActivation) {
         ep.activation = act;
         ep.alpha = act == Act::kClip ? -0.25f : 0.1f;
         ep.beta = 0.5f;
-        ThreadPool pool(ThreadPoolSettings{2});
+        ThreadPool pool(ThreadPoolSettings{.num_threads = 2});
         const std::vector<float> fused = run_unpacked(uk(), c, o, &pool, ep);
         for (int64_t i = 0; i < c.M; ++i)
           for (int64_t j = 0; j < c.N; ++j) {

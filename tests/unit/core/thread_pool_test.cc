@@ -10,7 +10,7 @@ namespace onyxrt {
 namespace {
 
 TEST(ThreadPool, CoversEveryIndexExactlyOnce) {
-  ThreadPool pool({4});
+  ThreadPool pool({.num_threads = 4});
   for (int64_t n : {1, 3, 7, 100, 1001}) {
     std::vector<std::atomic<int>> hits(n);
     pool.parallel_for(n, 1, [&](int64_t b, int64_t e) {
@@ -21,7 +21,7 @@ TEST(ThreadPool, CoversEveryIndexExactlyOnce) {
 }
 
 TEST(ThreadPool, NestedCallsRunInlineWithoutDeadlock) {
-  ThreadPool pool({3});
+  ThreadPool pool({.num_threads = 3});
   std::atomic<int64_t> sum{0};
   pool.parallel_for(8, 1, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i)
@@ -31,7 +31,7 @@ TEST(ThreadPool, NestedCallsRunInlineWithoutDeadlock) {
 }
 
 TEST(ThreadPool, RethrowsTheFirstException) {
-  ThreadPool pool({2});
+  ThreadPool pool({.num_threads = 2});
   EXPECT_THROW(pool.parallel_for(10, 1, [](int64_t b, int64_t) {
     if (b == 0) throw std::runtime_error("boom");
   }), std::runtime_error);

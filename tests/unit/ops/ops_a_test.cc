@@ -55,7 +55,7 @@ TEST(OpsABinary, AddBroadcastsLikeNumpy) {
 }
 
 TEST(OpsABinary, AddBroadcastsWithThreadPool) {
-  ThreadPool pool(ThreadPoolSettings{3});
+  ThreadPool pool(ThreadPoolSettings{.num_threads = 3});
   check_add_broadcast({67, 1, 129}, {1, 31, 129}, {67, 31, 129}, &pool);
   check_add_broadcast({300000}, {300000}, {300000}, &pool);
 }

@@ -77,7 +77,7 @@ TEST(OpsMatMulTest, EmptyBatchAndZeroInnerDim) {
   check_matmul({3, 0}, {0, 2});  // K == 0 gives zeros
 }
 TEST(OpsMatMulTest, ThreadedMatchesNaive) {
-  ThreadPool pool(ThreadPoolSettings{3});
+  ThreadPool pool(ThreadPoolSettings{.num_threads = 3});
   check_matmul({3, 37, 41}, {41, 29}, &pool);
   check_matmul({1, 64, 300}, {300, 70}, &pool);
 }

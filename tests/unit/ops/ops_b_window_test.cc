@@ -155,7 +155,7 @@ TEST(OpsConvTest, KernelShapeComesFromWeightsWhenAbsent) {
   check_conv({1, 2, 3, 1, {{6, 6}, {3, 2}, {}, {}, {1, 0, 1, 0}}, true}, nullptr, /*kernel_shape_attr=*/false);
 }
 TEST(OpsConvTest, ThreadedPathsMatchDirectLoop) {
-  ThreadPool pool(ThreadPoolSettings{3});
+  ThreadPool pool(ThreadPoolSettings{.num_threads = 3});
   check_conv({1, 4, 8, 1, {{9, 9}, {3, 3}, {1, 1}, {}, {1, 1, 1, 1}}, true}, &pool);  // split over channels
   check_conv({4, 4, 4, 2, {{6, 5}, {3, 3}, {1, 2}, {}, {}}, true}, &pool);           // split over images
 }

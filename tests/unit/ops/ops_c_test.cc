@@ -372,7 +372,7 @@ TEST(OpsCInference, BroadcastKeepsSymbolsAndSetsTypes) {
 }
 
 TEST(OpsCThreaded, LargeBroadcastsSplitAcrossThePool) {
-  ThreadPool pool(ThreadPoolSettings{3});
+  ThreadPool pool(ThreadPoolSettings{.num_threads = 3});
   const Shape as{97, 1, 131}, bs{1, 53, 131};
   const auto av = random_doubles(shape_size(as), 12), bv = random_doubles(shape_size(bs), 13);
   const Shape out{97, 53, 131};

@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 
+#include "ops/common/global_pool.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -49,21 +50,7 @@ class GlobalPoolKernel final : public OpKernel {
  private:
   template <typename T>
   void run(KernelContext& ctx, const Tensor& X) const {
-    if (X.rank() < 3)
-      throw_error(ErrorCode::InvalidArgument,
-                  ctx.node().describe() + ": X must be [N, C, spatial...], got " + shape_to_string(X.shape()));
-    Shape out_shape(X.shape());
-    std::fill(out_shape.begin() + 2, out_shape.end(), 1);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), out_shape);
-    const int64_t planes = X.shape()[0] * X.shape()[1];
-    if (planes == 0) return;
-    const int64_t plane = X.size() / planes;
-    const T* x = X.data<T>();
-    T* y = Y.mutable_data<T>();
-    ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, plane)),
-                             [&](int64_t begin, int64_t end) {
-                               for (int64_t p = begin; p < end; ++p) y[p] = reduce_plane<T>(x + p * plane, plane, kKind);
-                             });
+    run_global_pool<T>(ctx, X, [](const T* x, int64_t n) { return reduce_plane<T>(x, n, kKind); });
   }
 };
 
@@ -74,23 +61,11 @@ std::unique_ptr<OpKernel> make_global_pool(const ir::Node& node) {
   return std::make_unique<GlobalPoolKernel<kKind>>();
 }
 
-void infer_global_pool(ir::InferenceContext& ctx) {
-  const ir::TypeInfo& x = ctx.input_type(0);
-  if (!x.has_shape) {
-    ctx.set_output_type(0, ir::TypeInfo::tensor(x.elem));
-    return;
-  }
-  if (x.shape.size() < 3) ctx.fail("X must be [N, C, spatial...]");
-  ir::SymShape out{x.shape[0], x.shape[1]};
-  out.resize(x.shape.size(), ir::Dim::of(1));
-  ctx.set_output_type(0, ir::TypeInfo::tensor(x.elem, std::move(out)));
-}
-
 }  // namespace
 
-ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 1, 21, make_global_pool<GlobalPoolKind::Average>, infer_global_pool});
-ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Average>, infer_global_pool});
-ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 1, 21, make_global_pool<GlobalPoolKind::Max>, infer_global_pool});
-ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Max>, infer_global_pool});
+ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 1, 21, make_global_pool<GlobalPoolKind::Average>, infer_global_pool_output});
+ONYXRT_REGISTER_OP({"", "GlobalAveragePool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Average>, infer_global_pool_output});
+ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 1, 21, make_global_pool<GlobalPoolKind::Max>, infer_global_pool_output});
+ONYXRT_REGISTER_OP({"", "GlobalMaxPool", 22, kMaxOpset, make_global_pool<GlobalPoolKind::Max>, infer_global_pool_output});
 
 }  // namespace onyxrt::ops

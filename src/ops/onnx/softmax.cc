@@ -1,12 +1,13 @@
 // Softmax (ONNX opsets 1, 11, 13). Before 13 the input is coerced to 2-D [prod(dims[:axis]),
 // prod(dims[axis:])] and softmax runs over each whole row (default axis 1); from 13 it runs over
-// the one dim `axis` (default -1).
+// the one dim `axis` (default -1). float16 / bfloat16 compute in float.
 #include <algorithm>
 #include <memory>
 #include <type_traits>
 
 #include "kernels/ref/softmax.h"
 #include "kernels/vmath_parallel.h"
+#include "ops/common/half_float.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -29,19 +30,25 @@ class SoftmaxKernel final : public OpKernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& X = ctx.required_input(0);
     switch (X.dtype()) {
-      case DataType::Float: return run<float>(ctx, X);
-      case DataType::Double: return run<double>(ctx, X);
+      case DataType::Float: return run<float>(ctx, X, ctx.allocate_output(0, X.dtype(), X.shape()));
+      case DataType::Double: return run<double>(ctx, X, ctx.allocate_output(0, X.dtype(), X.shape()));
+      case DataType::Float16:
+      case DataType::BFloat16: {
+        Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+        Tensor y = Tensor::allocate(DataType::Float, X.shape());
+        run<float>(ctx, widen_to_float(X), y);
+        return narrow_from_float(y, Y);
+      }
       default: unsupported_type(ctx.node(), 0, X.dtype());
     }
   }
 
  private:
   template <typename T>
-  void run(KernelContext& ctx, const Tensor& X) const {
+  void run(KernelContext& ctx, const Tensor& X, Tensor& Y) const {
     const Shape& s = X.shape();
     const int64_t rank = static_cast<int64_t>(s.size());
     const int64_t axis = normalize_softmax_axis(ctx.node(), axis_, rank);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), s);
     if (X.size() == 0) return;
     int64_t outer = 1, len = 1, inner = 1;
     for (int64_t d = 0; d < rank; ++d) {
@@ -73,7 +80,8 @@ class SoftmaxKernel final : public OpKernel {
 
 std::unique_ptr<OpKernel> make_softmax(const ir::Node& node) {
   const DataType t = input_dtype(node, 0);
-  if (t != DataType::Undefined && t != DataType::Float && t != DataType::Double) unsupported_type(node, 0, t);
+  if (t != DataType::Undefined && t != DataType::Float && t != DataType::Double && !is_half_float(t))
+    unsupported_type(node, 0, t);
   return std::make_unique<SoftmaxKernel>(node);
 }
 

@@ -62,6 +62,9 @@ class Builder {
     }
     for (const auto& in : proto.input) {
       Value* v = g->get_or_create_value(in.name);
+      // Before IR version 4 every initializer had to be listed among the inputs too; as in
+      // onnxruntime, those are constants there, not inputs a feed may override.
+      if (v->is_initializer && model_.ir_version > 0 && model_.ir_version < 4) continue;
       v->is_graph_input = true;
       if (in.has_type && !v->is_initializer) v->type = apply_overrides(type_from_proto(in.type));
       g->inputs.push_back(v);

@@ -17,8 +17,23 @@ namespace onyxrt::opt {
 namespace {
 
 // Results larger than this are folded only when they are no larger than the inputs they replace,
-// so that folding never inflates the model (a ConstantOfShape or Expand of a big shape).
+// so that folding never inflates the model (a ConstantOfShape or Expand of a big shape)...
 constexpr size_t kFreeFoldBytes = size_t(1) << 20;
+// ...unless every reader takes the result as a weight (up to this size): a model that builds its
+// weights at run time (the onnx `light_*` models fill them with ConstantOfShape) then gets them
+// pre-packed like initializers instead of rebuilding hundreds of MB on every run, as onnxruntime's
+// folding does.
+constexpr size_t kWeightFoldBytes = size_t(512) << 20;
+
+bool only_read_as_weight(const ir::Value* v) {
+  static const std::set<std::string> weight_readers = {"Conv", "ConvTranspose", "Gemm", "MatMul", "FusedConv",
+                                                       "FusedMatMul"};
+  if (v->consumers.empty()) return false;
+  for (const ir::Node* c : v->consumers) {
+    if (!weight_readers.count(c->op_type) || c->inputs.empty() || c->inputs[0] == v) return false;
+  }
+  return true;
+}
 
 const std::set<std::string>& nondeterministic_ops() {
   static const std::set<std::string> ops = {"RandomNormal", "RandomUniform", "RandomNormalLike",
@@ -126,7 +141,10 @@ bool fold_node(ir::Graph& graph, ir::Node* n) {
     if (!v.is_tensor()) return false;
     out_bytes += v.tensor().nbytes();
   }
-  if (n->op_type != "Constant" && out_bytes > std::max(kFreeFoldBytes, in_bytes)) return false;
+  bool weights = out_bytes <= kWeightFoldBytes;
+  for (const ir::Value* out : n->outputs)
+    if (out && !only_read_as_weight(out)) weights = false;
+  if (n->op_type != "Constant" && out_bytes > std::max(kFreeFoldBytes, in_bytes) && !weights) return false;
   std::vector<ir::Value*> outs = n->outputs;
   replace_nodes(graph, {n});
   for (size_t i = 0; i < outs.size(); ++i)

@@ -283,3 +283,26 @@ def test_benchmark_model_at_level_99_matches_onnxruntime(name, tmp_path):
     got = onyxrt.InferenceSession(path, so, providers=["CPUExecutionProvider"]).run(None, feeds)
     for e, g in zip(expected, got):
         np.testing.assert_allclose(g, e, rtol=1e-3, atol=1e-3)
+
+
+def test_a_weight_built_by_constant_of_shape_is_folded_beyond_the_size_limit(tmp_path):
+    # 512 x 1024 floats (2 MiB, over the 1 MiB a fold may add) read only as MatMul's weight: folded
+    # and so pre-packed, as onnxruntime folds the weights of the onnx `light_*` models.
+    shape = _const("shape", np.array([512, 1024], np.int64))
+    fill = helper.make_tensor("fill", TensorProto.FLOAT, [1], [0.5])
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["w"], value=fill), helper.make_node("MatMul", ["x", "w"], ["y"])]
+    model = _model(nodes, [_vi("x", [2, 512])], [_vi("y", None)], [shape])
+    feeds = {"x": _f32(2, 512)}
+    out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert ops["ConstantOfShape"] == 0, ops
+    _, plain = _run_onyxrt(model, feeds, 0, tmp_path=tmp_path)
+    assert plain["ConstantOfShape"] == 1
+    np.testing.assert_allclose(out[0], _run_ort(model, feeds)[0], rtol=1e-5)
+
+
+def test_a_large_constant_of_shape_read_as_data_is_not_folded(tmp_path):
+    shape = _const("shape", np.array([512, 1024], np.int64))
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["z"]), helper.make_node("Add", ["x", "z"], ["y"])]
+    model = _model(nodes, [_vi("x", [512, 1024])], [_vi("y", None)], [shape])
+    _, ops = _run_onyxrt(model, {"x": _f32(512, 1024)}, 99, tmp_path=tmp_path)
+    assert ops["ConstantOfShape"] == 1, ops

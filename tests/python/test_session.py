@@ -248,3 +248,22 @@ def test_terminate_from_another_thread_stops_a_long_run():
         sess.run(None, {"acc": np.zeros(1, np.float32)}, ro)
     assert time.monotonic() - started < 30
     assert ro.terminate is False  # reset for the next run
+
+
+@pytest.mark.parametrize("ir_version", [3, 4])
+def test_initializers_listed_as_inputs_are_overridable_only_from_ir_4(ir_version):
+    # Before IR 4 the spec made every initializer an input too; onnxruntime treats them as
+    # constants there, and so do we (they are then folded and pre-packed like any weight).
+    w = numpy_helper.from_array(np.ones((3, 3), np.float32), "w")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    w_in = helper.make_tensor_value_info("w", TensorProto.FLOAT, [3, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g", [x, w_in], [y], [w])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 7)])
+    model.ir_version = ir_version
+    data = model.SerializeToString()
+    ours = onyxrt.InferenceSession(data)
+    theirs = onnxruntime.InferenceSession(data, providers=["CPUExecutionProvider"])
+    assert [i.name for i in ours.get_inputs()] == [i.name for i in theirs.get_inputs()]
+    assert [i.name for i in ours.get_overridable_initializers()] == [
+        i.name for i in theirs.get_overridable_initializers()]

@@ -34,6 +34,7 @@ C apply(C x, C alpha, C beta, C gamma) {
   if constexpr (A == Act::Elu) return x < C(0) ? alpha * (std::exp(x) - C(1)) : x;
   if constexpr (A == Act::Selu) return x <= C(0) ? gamma * (alpha * std::exp(x) - alpha) : gamma * x;
   if constexpr (A == Act::Celu) {
+    if (x != x) return x;  // the max/min split below would turn NaN into 0
     const C neg = alpha * (std::exp(x / alpha) - C(1));
     return (x > C(0) ? x : C(0)) + (neg < C(0) ? neg : C(0));
   }

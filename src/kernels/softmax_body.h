@@ -59,7 +59,13 @@ void softmax_row(const float* x, float* y, int64_t n) {
 
 void log_softmax_row(const float* x, float* y, int64_t n) {
   float m = row_max(x, n);
-  if (!std::isfinite(m)) m = 0;  // rows of +-inf: let the arithmetic give NaN / -inf, as the reference
+  if (m == std::numeric_limits<float>::infinity()) {
+    // x - max is inf - inf = NaN for the +inf entries, so the sum and every output are NaN (as in
+    // Softmax, onnxruntime and the reference).
+    for (int64_t i = 0; i < n; ++i) y[i] = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
+  if (!std::isfinite(m)) m = 0;  // all -inf (or NaN): the arithmetic below gives NaN, as the reference
   // The exp values only feed the sum; y is scratch here and is overwritten below. Where x aliases
   // y, the exps would clobber x, so sum in blocks through a stack buffer instead.
   float buf[256];

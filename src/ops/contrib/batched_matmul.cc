@@ -107,6 +107,14 @@ void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a
 
 template void batched_matmul<float>(ThreadPool*, const MatMulShapes&, float, const float*, const float*, float*);
 template void batched_matmul<double>(ThreadPool*, const MatMulShapes&, double, const double*, const double*, double*);
+template void batched_matmul<int32_t>(ThreadPool*, const MatMulShapes&, int32_t, const int32_t*, const int32_t*,
+                                      int32_t*);
+template void batched_matmul<int64_t>(ThreadPool*, const MatMulShapes&, int64_t, const int64_t*, const int64_t*,
+                                      int64_t*);
+template void batched_matmul<uint32_t>(ThreadPool*, const MatMulShapes&, uint32_t, const uint32_t*, const uint32_t*,
+                                       uint32_t*);
+template void batched_matmul<uint64_t>(ThreadPool*, const MatMulShapes&, uint64_t, const uint64_t*, const uint64_t*,
+                                       uint64_t*);
 
 ir::TypeInfo infer_matmul_type(ir::InferenceContext& ctx, const ir::TypeInfo& a, const ir::TypeInfo& b, DataType elem) {
   if (!a.has_shape || !b.has_shape || a.shape.empty() || b.shape.empty()) return ir::TypeInfo::tensor(elem);

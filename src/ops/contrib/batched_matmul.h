@@ -22,7 +22,8 @@ struct MatMulShapes {
 MatMulShapes plan_batched_matmul(const ir::Node& node, const Shape& a, const Shape& b);
 
 // y = alpha * a @ b over the broadcast batch: float through the SGEMM (batches spread over the
-// pool when there are enough of them), double rows split across the pool.
+// pool when there are enough of them); double and the integer types (ai.onnx MatMul) rows split
+// across the pool.
 template <typename T>
 void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a, const T* b, T* y);
 

@@ -6,9 +6,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels/ref/float16.h"
 #include "kernels/ref/gemm.h"
 #include "kernels/sgemm.h"
+#include "ops/common/half_float.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
@@ -45,16 +45,6 @@ void broadcast_c(const T* c, int64_t c_rows, int64_t c_cols, int64_t m0, int64_t
   }
 }
 
-inline float to_float(kernels::Float16 v) { return kernels::half_to_float(v); }
-inline float to_float(kernels::BFloat16 v) { return kernels::bfloat16_to_float(v); }
-template <typename H>
-H from_float(float f) {
-  if constexpr (std::is_same_v<H, kernels::Float16>)
-    return kernels::float_to_half(f);
-  else
-    return kernels::float_to_bfloat16(f);
-}
-
 class GemmKernel final : public OpKernel {
  public:
   explicit GemmKernel(const ir::Node& node)
@@ -69,8 +59,8 @@ class GemmKernel final : public OpKernel {
     const Tensor* C = ctx.input(2);
     switch (A.dtype()) {
       case DataType::Float: return run<float>(ctx, A, B, C);
-      case DataType::Float16: return run_half<kernels::Float16>(ctx, A, B, C);
-      case DataType::BFloat16: return run_half<kernels::BFloat16>(ctx, A, B, C);
+      case DataType::Float16:
+      case DataType::BFloat16: return run_half(ctx, A, B, C);
       case DataType::Double: return run<double>(ctx, A, B, C);
       case DataType::Int32: return run<int32_t>(ctx, A, B, C);
       case DataType::Int64: return run<int64_t>(ctx, A, B, C);
@@ -146,24 +136,13 @@ class GemmKernel final : public OpKernel {
   }
 
   // float16 / bfloat16: widened to float, computed by the float path, rounded once per element.
-  template <typename H>
   void run_half(KernelContext& ctx, const Tensor& A, const Tensor& B, const Tensor* C) const {
-    auto widen = [&](const Tensor& t) {
-      Tensor f = Tensor::allocate(DataType::Float, t.shape(), ctx.allocator());
-      const H* h = t.data<H>();
-      float* d = f.mutable_data<float>();
-      for (int64_t i = 0; i < t.size(); ++i) d[i] = to_float(h[i]);
-      return f;
-    };
-    const Tensor a = widen(A), b = widen(B);
+    const Tensor a = widen_to_float(A), b = widen_to_float(B);
     Tensor c;
-    if (C != nullptr) c = widen(*C);
+    if (C != nullptr) c = widen_to_float(*C);
     Tensor result;
     run<float>(ctx, a, b, C != nullptr ? &c : nullptr, &result);
-    const float* y = result.data<float>();
-    Tensor& Y = ctx.allocate_output(0, A.dtype(), result.shape());
-    H* out = Y.mutable_data<H>();
-    for (int64_t i = 0; i < Y.size(); ++i) out[i] = from_float<H>(y[i]);
+    narrow_from_float(result, ctx.allocate_output(0, A.dtype(), result.shape()));
   }
 
   // Constant B is packed once (transB applied there). A constant bias row with beta != 1 is

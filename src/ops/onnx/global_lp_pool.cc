@@ -6,23 +6,16 @@
 #include <memory>
 
 #include "ops/common/global_pool.h"
+#include "ops/onnx/lp_order.h"
 #include "ops/onnx/real_dispatch.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
 namespace {
 
-double global_lp_order(const ir::Node& node) {
-  const ir::Attribute* a = node.find("p");
-  if (a == nullptr) return 2.0;
-  const double p = a->type == ir::Attribute::Type::Float ? static_cast<double>(a->f) : static_cast<double>(a->i);
-  if (!(p > 0)) throw_error(ErrorCode::InvalidGraph, node.describe() + ": p must be positive");
-  return p;
-}
-
 class GlobalLpPoolKernel final : public OpKernel {
  public:
-  explicit GlobalLpPoolKernel(const ir::Node& node) : p_(global_lp_order(node)) {}
+  explicit GlobalLpPoolKernel(const ir::Node& node) : p_(lp_norm_order(node)) {}
 
   void compute(KernelContext& ctx) const override {
     const Tensor& X = ctx.required_input(0);

@@ -6,16 +6,10 @@
 
 #include "ops/common/conv_geometry.h"
 #include "ops/onnx/real_dispatch.h"
+#include "ops/onnx/lp_order.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops {
-namespace {
-
-WindowAttributes lp_pool_attributes(const ir::Node& node) {
-  if (!node.has("kernel_shape"))
-    throw_error(ErrorCode::InvalidGraph, node.describe() + ": required attribute kernel_shape is missing");
-  return parse_window_attributes(node, node.opset >= 18, node.opset >= 18);
-}
 
 double lp_norm_order(const ir::Node& node) {
   const ir::Attribute* a = node.find("p");
@@ -24,6 +18,15 @@ double lp_norm_order(const ir::Node& node) {
   if (!(p > 0)) throw_error(ErrorCode::InvalidGraph, node.describe() + ": p must be positive");
   return p;
 }
+
+namespace {
+
+WindowAttributes lp_pool_attributes(const ir::Node& node) {
+  if (!node.has("kernel_shape"))
+    throw_error(ErrorCode::InvalidGraph, node.describe() + ": required attribute kernel_shape is missing");
+  return parse_window_attributes(node, node.opset >= 18, node.opset >= 18);
+}
+
 
 class LpPoolKernel final : public OpKernel {
  public:

@@ -26,6 +26,9 @@ class Tensor {
   // outlive the tensor; the shared_ptr overload keeps it alive. nullptr: cpu_allocator().
   static Tensor allocate(DataType dtype, Shape shape, Allocator* allocator = nullptr);
   static Tensor allocate(DataType dtype, Shape shape, std::shared_ptr<Allocator> allocator);
+  // Like allocate, but numeric storage is left as the allocator returns it: for code that writes
+  // every element, where zero-filling first would be a wasted pass over memory.
+  static Tensor allocate_uninitialized(DataType dtype, Shape shape, Allocator* allocator = nullptr);
   // Wraps memory owned elsewhere; `owner` is held for the tensor's lifetime.
   static Tensor borrow(DataType dtype, Shape shape, void* data, std::shared_ptr<void> owner);
   // A 0-d tensor holding one value.

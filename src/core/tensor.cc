@@ -32,7 +32,7 @@ namespace {
 
 // Storage is released through the allocator that produced it; strings are destroyed first.
 std::shared_ptr<void> make_storage(DataType dtype, int64_t count, Allocator* alloc,
-                                   std::shared_ptr<Allocator> keep_alive) {
+                                   std::shared_ptr<Allocator> keep_alive, bool zero_fill = true) {
   size_t bytes = dtype_storage_bytes(dtype, static_cast<size_t>(count));
   if (dtype == DataType::String && count > 0 &&
       static_cast<size_t>(count) > std::numeric_limits<size_t>::max() / sizeof(std::string))
@@ -47,7 +47,7 @@ std::shared_ptr<void> make_storage(DataType dtype, int64_t count, Allocator* all
       alloc->deallocate(q);
     });
   }
-  std::memset(p, 0, bytes);
+  if (zero_fill) std::memset(p, 0, bytes);
   return std::shared_ptr<void>(p, [alloc, keep_alive](void* q) { alloc->deallocate(q); });
 }
 
@@ -64,6 +64,21 @@ Tensor Tensor::allocate(DataType dtype, Shape shape, Allocator* allocator) {
   t.dtype_ = dtype;
   t.shape_ = std::move(shape);
   t.storage_ = make_storage(dtype, t.size_, allocator, std::move(keep));
+  t.data_ = t.storage_.get();
+  return t;
+}
+
+Tensor Tensor::allocate_uninitialized(DataType dtype, Shape shape, Allocator* allocator) {
+  std::shared_ptr<Allocator> keep;
+  if (!allocator) {
+    keep = cpu_allocator();
+    allocator = keep.get();
+  }
+  Tensor t;
+  t.size_ = shape_size(shape);
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.storage_ = make_storage(dtype, t.size_, allocator, std::move(keep), /*zero_fill=*/false);
   t.data_ = t.storage_.get();
   return t;
 }

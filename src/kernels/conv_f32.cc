@@ -32,6 +32,13 @@ int64_t col_floats(const ConvF32Args& a) {
 
 }  // namespace
 
+ConvPackedWeights conv_f32_pack_weights(const float* w, int64_t out_channels, int64_t group, int64_t k_per_group) {
+  ConvPackedWeights packed;
+  const int64_t Mg = out_channels / group;
+  for (int64_t gi = 0; gi < group; ++gi) packed.groups.push_back(pack_a(Mg, k_per_group, w + gi * Mg * k_per_group, k_per_group));
+  return packed;
+}
+
 int64_t conv_f32_workspace_size(const ConvF32Args& a, int threads) {
   if (is_depthwise(a)) return 0;
   const int64_t jobs = a.batch * a.group;
@@ -81,11 +88,17 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
       ep.ld_sum = P;
       a.act.to_sgemm_epilogue(ep);
     }
+    const PackedA* pw = a.packed_w ? &a.packed_w->groups[static_cast<size_t>(gi)] : nullptr;
     if (!pointwise && two_d) {
       const SgemmPackB pack = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst) {
         im2col_2d_pack_f32(g, xg, p0, kc, j0, nc, nr, dst);
       };
-      sgemm_custom_b(Mg, P, K, wg, K, pack, yg, P, inner, ep);
+      if (pw)
+        sgemm_custom_b(*pw, P, pack, yg, P, inner, ep);
+      else
+        sgemm_custom_b(Mg, P, K, wg, K, pack, yg, P, inner, ep);
+    } else if (pw) {
+      sgemm_packed_a(*pw, P, cols, P, yg, P, inner, ep);
     } else {
       sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, inner, ep);
     }

@@ -9,15 +9,27 @@
 // unfolds its columns in parallel and the SGEMM splits its M x pixels grid over the pool.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "kernels/conv_activation.h"
 #include "kernels/ref/window.h"
+#include "kernels/sgemm.h"
 
 namespace onyxrt {
 class ThreadPool;
 }
 
 namespace onyxrt::kernels {
+
+// Filters of every group in the SGEMM's A layout: constant weights packed once at session
+// creation, so no call re-packs them (for deep layers that pass over the weights cost as much as
+// the arithmetic).
+struct ConvPackedWeights {
+  std::vector<PackedA> groups;
+};
+
+// w is [M, C / group, kernel...]; k_per_group = C / group * kernel size.
+ConvPackedWeights conv_f32_pack_weights(const float* w, int64_t out_channels, int64_t group, int64_t k_per_group);
 
 struct ConvF32Args {
   Window3d win;
@@ -31,6 +43,7 @@ struct ConvF32Args {
   const float* z = nullptr;     // [batch, M, out...] or null: added before the activation
   float* y = nullptr;           // [batch, M, out...]
   ConvActivation act;
+  const ConvPackedWeights* packed_w = nullptr;  // w packed by conv_f32_pack_weights, or null
 };
 
 // Floats of scratch conv_f32 needs for `args` on a pool of `threads` threads (0 when none).

@@ -9,6 +9,9 @@
 // one micro-kernel call per K block in the same order whatever the grid, so the result does not
 // depend on the thread count.
 //
+// Packed A layout (pack_a): for each K block starting at p0, at offset p0 * Mpad, the
+// ceil(M / MR) panels of kc x MR floats, rows past M zero-filled (what run_task packs per block).
+//
 // Packed B layout (pack_b): for each K block starting at p0 (kc = min(KC, K - p0)), at offset
 // p0 * Npad, the ceil(N / NR) panels of kc x NR floats, columns past N zero-filled.
 #include "kernels/sgemm.h"
@@ -21,6 +24,7 @@
 
 #include "core/thread_pool.h"
 #include "onyxrt/status.h"
+#include "kernels/sgemm_epilogue.h"
 #include "kernels/sgemm_ukernels.h"
 
 namespace onyxrt::kernels {
@@ -86,7 +90,7 @@ void pack_b_block(const SgemmUkernel& uk, bool trans_b, const float* B, int64_t 
       for (int64_t k = 0; k < kc; ++k) {
         const float* src = B + (p0 + k) * ldb + j0 + q;
         float* d = dst + k * NR;
-        std::memcpy(d, src, static_cast<size_t>(cols) * sizeof(float));
+        for (int64_t j = 0; j < cols; ++j) d[j] = src[j];  // NR floats: a loop, not a memcpy call
         for (int64_t j = cols; j < NR; ++j) d[j] = 0.0f;
       }
     } else {
@@ -115,36 +119,13 @@ struct Problem {
   int64_t ldc;
   const SgemmEpilogue* epilogue;
   const SgemmPackB* custom_b = nullptr;  // set: B comes from this packer (sgemm_custom_b)
+  const PackedA* packed_a = nullptr;     // set: A comes from pack_a (A, lda, alpha, trans_a unused)
 };
 
 void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
                     int64_t j0) {
-  using Act = SgemmEpilogue::Activation;
-  for (int64_t i = 0; i < rows; ++i) {
-    float* row = c + i * ldc;
-    if (ep.bias_kind == SgemmEpilogue::Bias::kPerColumn) {
-      for (int64_t j = 0; j < cols; ++j) row[j] += ep.bias[j0 + j];
-    } else if (ep.bias_kind == SgemmEpilogue::Bias::kPerRow) {
-      const float b = ep.bias[i0 + i];
-      for (int64_t j = 0; j < cols; ++j) row[j] += b;
-    }
-    if (ep.sum) {
-      const float* z = ep.sum + (i0 + i) * ep.ld_sum + j0;
-      for (int64_t j = 0; j < cols; ++j) row[j] += z[j];
-    }
-    switch (ep.activation) {
-      case Act::kNone: break;
-      case Act::kRelu:
-        for (int64_t j = 0; j < cols; ++j) row[j] = std::max(row[j], 0.0f);
-        break;
-      case Act::kClip:
-        for (int64_t j = 0; j < cols; ++j) row[j] = std::min(std::max(row[j], ep.alpha), ep.beta);
-        break;
-      case Act::kLeakyRelu:
-        for (int64_t j = 0; j < cols; ++j) row[j] = row[j] >= 0.0f ? row[j] : ep.alpha * row[j];
-        break;
-    }
-  }
+  static const SgemmEpilogueFn fn = sgemm_selected_epilogue();
+  fn(ep, c, ldc, rows, cols, i0, j0);
 }
 
 bool has_epilogue(const SgemmEpilogue& ep) {
@@ -158,13 +139,18 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   const SgemmUkernel& uk = *p.uk;
   const int MR = uk.mr, NR = uk.nr;
   const int64_t npad = round_up(p.N, NR);
-  float* a_block = scratch(0, round_up(mc, MR) * uk.kc);
+  float* a_scratch = p.packed_a ? nullptr : scratch(0, round_up(mc, MR) * uk.kc);
+  const int64_t mpad = round_up(p.M, MR);
   alignas(64) float tile[kMaxTile];
   const bool epilogue = has_epilogue(*p.epilogue);
 
   for (int64_t p0 = 0; p0 < p.K; p0 += uk.kc) {
     const int64_t kc = std::min(uk.kc, p.K - p0);
-    pack_a(uk, p.trans_a, p.A, p.lda, p.M, i0, mc, p0, kc, p.alpha, a_block);
+    const float* a_block = a_scratch;
+    if (p.packed_a)
+      a_block = p.packed_a->data.get() + p0 * mpad + i0 * kc;
+    else
+      pack_a(uk, p.trans_a, p.A, p.lda, p.M, i0, mc, p0, kc, p.alpha, a_scratch);
     const float beta = p0 == 0 ? p.beta : 1.0f;
     const bool last = p0 + kc == p.K;
     for (int64_t jn = jn_begin; jn < jn_end; ++jn) {
@@ -290,7 +276,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
 void run(const Problem& p, ThreadPool* pool) {
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) return scale_c_only(p);
-  if (p.M == 1 && !p.custom_b) return run_gemv(p, pool);
+  if (p.M == 1 && !p.custom_b && !p.packed_a) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
   if (uk.mr * uk.nr > kMaxTile) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
   const int MR = uk.mr, NR = uk.nr;
@@ -362,6 +348,46 @@ void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t 
 void sgemm_custom_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const SgemmPackB& pack_b, float* C,
                     int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue) {
   Problem p{&sgemm_selected_ukernel(), false, false, M, N, K, 1.0f, A, lda, nullptr, 0, nullptr, 0.0f, C, ldc, &epilogue};
+  p.custom_b = &pack_b;
+  run(p, pool);
+}
+
+PackedA pack_a(int64_t M, int64_t K, const float* A, int64_t lda) {
+  const SgemmUkernel& uk = sgemm_selected_ukernel();
+  PackedA packed;
+  packed.M = M;
+  packed.K = K;
+  packed.ukernel = &uk;
+  const int64_t mpad = round_up(std::max<int64_t>(M, 1), uk.mr);
+  packed.size = std::max<int64_t>(K, 1) * mpad;
+  packed.data = aligned_floats(packed.size);
+  for (int64_t p0 = 0; p0 < K; p0 += uk.kc)
+    pack_a(uk, false, A, lda, M, 0, mpad, p0, std::min(uk.kc, K - p0), 1.0f, packed.data.get() + p0 * mpad);
+  return packed;
+}
+
+namespace {
+
+Problem packed_a_problem(const PackedA& A, int64_t N, float* C, int64_t ldc, const SgemmEpilogue& epilogue) {
+  if (A.empty() || !A.ukernel) throw_error(ErrorCode::InvalidArgument, "sgemm: A was not packed by pack_a");
+  Problem p{A.ukernel, false, false, A.M, N, A.K, 1.0f, nullptr, 0, nullptr, 0, nullptr, 0.0f, C, ldc, &epilogue};
+  p.packed_a = &A;
+  return p;
+}
+
+}  // namespace
+
+void sgemm_packed_a(const PackedA& A, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc, ThreadPool* pool,
+                    const SgemmEpilogue& epilogue) {
+  Problem p = packed_a_problem(A, N, C, ldc, epilogue);
+  p.B = B;
+  p.ldb = ldb;
+  run(p, pool);
+}
+
+void sgemm_custom_b(const PackedA& A, int64_t N, const SgemmPackB& pack_b, float* C, int64_t ldc, ThreadPool* pool,
+                    const SgemmEpilogue& epilogue) {
+  Problem p = packed_a_problem(A, N, C, ldc, epilogue);
   p.custom_b = &pack_b;
   run(p, pool);
 }

@@ -53,6 +53,25 @@ PackedB pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
 void sgemm_packed(bool trans_a, int64_t M, float alpha, const float* A, int64_t lda, const PackedB& B, float beta,
                   float* C, int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
 
+// A rearranged once into the micro-kernel's MR-row panels, for constant weights that are the
+// left operand (convolution filters: C = W * columns). Same rules as PackedB.
+struct PackedA {
+  int64_t M = 0;
+  int64_t K = 0;
+  const SgemmUkernel* ukernel = nullptr;
+  std::shared_ptr<float[]> data;  // 64-byte aligned; layout described in sgemm.cc
+  int64_t size = 0;               // floats in data
+
+  bool empty() const { return !data; }
+};
+
+// A is M x K row-major (no transpose, alpha 1).
+PackedA pack_a(int64_t M, int64_t K, const float* A, int64_t lda);
+
+// C = A * B (+ epilogue) with A from pack_a and B a plain K x N row-major matrix (row stride ldb).
+void sgemm_packed_a(const PackedA& A, int64_t N, const float* B, int64_t ldb, float* C, int64_t ldc, ThreadPool* pool,
+                    const SgemmEpilogue& epilogue = {});
+
 // Writes rows [p0, p0 + kc) x columns [j0, j0 + nc) of B as ceil(nc / nr) panels of kc x nr floats
 // (row p0 + k of panel i at dst + i * kc * nr + k * nr), columns past nc zero. Lets a caller build
 // B straight in the packed layout: a convolution packs its image patches without first unfolding
@@ -62,5 +81,8 @@ using SgemmPackB = std::function<void(int64_t p0, int64_t kc, int64_t j0, int64_
 // C = A * B (+ epilogue), A row-major M x K, B (K x N) produced by `pack_b`.
 void sgemm_custom_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const SgemmPackB& pack_b, float* C,
                     int64_t ldc, ThreadPool* pool, const SgemmEpilogue& epilogue = {});
+// The same with A from pack_a.
+void sgemm_custom_b(const PackedA& A, int64_t N, const SgemmPackB& pack_b, float* C, int64_t ldc, ThreadPool* pool,
+                    const SgemmEpilogue& epilogue = {});
 
 }  // namespace onyxrt::kernels

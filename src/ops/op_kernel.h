@@ -31,6 +31,10 @@ class KernelContext {
   virtual bool output_requested(int i) const = 0;
   // Allocates output i through the session's allocator and returns it for writing.
   virtual Tensor& allocate_output(int i, DataType dtype, const Shape& shape) = 0;
+  // allocate_output without the zero fill, for kernels that write every element of the output.
+  Tensor& allocate_output_uninitialized(int i, DataType dtype, const Shape& shape) {
+    return allocate_output_raw(i, dtype, shape);
+  }
   // Sets output i to a value the kernel built (a view of an input, a sequence, a map).
   virtual void set_output(int i, Value value) = 0;
 
@@ -45,6 +49,10 @@ class KernelContext {
   // Runs a subgraph of this node (If/Loop/Scan) with `feeds` bound to its inputs, outer-scope names
   // resolved in the current frame; returns its outputs in order.
   virtual std::vector<Value> run_subgraph(const ir::Graph& graph, const std::vector<Value>& feeds) = 0;
+
+ protected:
+  // What allocate_output_uninitialized calls; contexts that do not override it zero-fill anyway.
+  virtual Tensor& allocate_output_raw(int i, DataType dtype, const Shape& shape) { return allocate_output(i, dtype, shape); }
 };
 
 // What a kernel sees at session creation when it prepares its constant inputs.

@@ -15,6 +15,14 @@ Tensor& NodeContext::allocate_output(int i, DataType dtype, const Shape& shape) 
   return outputs_[i].mutable_tensor();
 }
 
+Tensor& NodeContext::allocate_output_raw(int i, DataType dtype, const Shape& shape) {
+  // Sub-byte types share bytes between elements, and writers may merge into what is there.
+  if (dtype_bits(dtype) % 8 != 0) return allocate_output(i, dtype, shape);
+  check_index(i);
+  outputs_[i] = Value(Tensor::allocate_uninitialized(dtype, shape, run_.allocator));
+  return outputs_[i].mutable_tensor();
+}
+
 void NodeContext::set_output(int i, Value value) {
   check_index(i);
   outputs_[i] = std::move(value);

@@ -18,6 +18,7 @@ class NodeContext final : public ops::KernelContext {
   int output_count() const override { return static_cast<int>(outputs_.size()); }
   bool output_requested(int i) const override { return i < output_count() && node_.outputs[i] != nullptr; }
   Tensor& allocate_output(int i, DataType dtype, const Shape& shape) override;
+  Tensor& allocate_output_raw(int i, DataType dtype, const Shape& shape) override;
   void set_output(int i, Value value) override;
   const ir::Node& node() const override { return node_; }
   Allocator* allocator() const override { return run_.allocator; }

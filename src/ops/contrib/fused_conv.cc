@@ -52,6 +52,7 @@ class FusedConvKernel final : public OpKernel {
   explicit FusedConvKernel(const ir::Node& node) : cfg_(parse_conv_config(node)) { cfg_.act = parse_activation(node); }
 
   void compute(KernelContext& ctx) const override { run_conv(cfg_, ctx, /*z_input=*/3); }
+  bool prepack(const PrepackContext& ctx) override { return prepack_conv(cfg_, ctx); }
 
  private:
   ConvConfig cfg_;

@@ -75,13 +75,13 @@ class FusedMatMulKernel final : public OpKernel {
       if (!packed_b_.empty() && B.rank() == 2) {
         const Shape b_shape = permuted(B.shape(), operand_perm(2, trans_batch_b_, trans_b_));
         const MatMulShapes p = plan_batched_matmul(ctx.node(), a.shape(), b_shape);
-        Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
+        Tensor& Y = ctx.allocate_output_uninitialized(0, A.dtype(), p.out);
         return batched_matmul_packed(ctx.thread_pool(), p, alpha_, a.data<float>(), packed_b_, Y.mutable_data<float>());
       }
     }
     const Tensor b = arrange<T>(ctx, B, trans_batch_b_, trans_b_);
     const MatMulShapes p = plan_batched_matmul(ctx.node(), a.shape(), b.shape());
-    Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
+    Tensor& Y = ctx.allocate_output_uninitialized(0, A.dtype(), p.out);
     batched_matmul<T>(ctx.thread_pool(), p, static_cast<T>(alpha_), a.data<T>(), b.data<T>(), Y.mutable_data<T>());
   }
 

@@ -55,7 +55,7 @@ class GeluKernel final : public OpKernel {
         throw_error(ErrorCode::InvalidArgument, ctx.node().describe() + ": bias " + bias->describe() +
                                                     " must be 1-D of X's type and last dim, X is " + X.describe());
     }
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), X.shape());
     const T* x = X.data<T>();
     const T* b = bias ? bias->data<T>() : nullptr;
     T* y = Y.mutable_data<T>();

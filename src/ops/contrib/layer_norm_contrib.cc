@@ -61,7 +61,7 @@ class NormKernel final : public OpKernel {
 
     Shape stat_shape(X.shape().begin(), X.shape().begin() + axis);
     stat_shape.resize(static_cast<size_t>(rank), 1);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), X.shape());
     Tensor* mean_out = simplified_ ? nullptr : optional_output(ctx, 1, stash_, stat_shape);
     Tensor* inv_out = optional_output(ctx, simplified_ ? 1 : 2, stash_, stat_shape);
     const int64_t cols = shape_size(norm_shape);

@@ -64,7 +64,7 @@ class SkipNormKernel final : public OpKernel {
 
     Shape stat_shape(X.shape().begin(), X.shape().end() - 1);
     stat_shape.push_back(1);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), X.shape());
     Tensor* mean_out = optional_output(ctx, 1, DataType::Float, stat_shape);
     Tensor* inv_out = optional_output(ctx, 2, DataType::Float, stat_shape);
     Tensor* sum_out = optional_output(ctx, 3, X.dtype(), X.shape());

@@ -70,7 +70,7 @@ class ActivationKernel : public OpKernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.required_input(0);
     check_tensor_dtype(ctx, 0, x, kFloatTypes);
-    Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), x.shape());
     if (x.dtype() == DataType::Float && run_vectorized(ctx, x, y)) return;
     visit_numeric(x.dtype(), [&](auto tag) {
       using T = decltype(tag);

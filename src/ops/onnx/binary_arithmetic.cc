@@ -102,7 +102,7 @@ class BinaryArithmeticKernel : public OpKernel {
                                                   " and " + shape_to_string(b.shape()) + " cannot be broadcast");
     }
     kernels::ref::BroadcastIndexer bi({a.shape(), b_shape});
-    Tensor& y = ctx.allocate_output(0, dtype, bi.output_shape());
+    Tensor& y = ctx.allocate_output_uninitialized(0, dtype, bi.output_shape());
     if (bi.output_size() == 0) return;
     if (dtype == DataType::Float) return run_binary_f32(op_, a, b, y, bi, ctx);
     visit_numeric(dtype, [&](auto tag) {

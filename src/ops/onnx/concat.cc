@@ -41,7 +41,7 @@ class ConcatKernel : public OpKernel {
       out_shape[axis] += t.shape()[axis];
     }
     if (!element_copyable(first.dtype())) unsupported_type(node, 0, first.dtype());
-    Tensor& y = ctx.allocate_output(0, first.dtype(), out_shape);
+    Tensor& y = ctx.allocate_output_uninitialized(0, first.dtype(), out_shape);
     if (y.size() == 0) return;
 
     int64_t outer = 1;

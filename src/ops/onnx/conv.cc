@@ -14,6 +14,7 @@ class ConvKernel final : public OpKernel {
   explicit ConvKernel(const ir::Node& node) : cfg_(parse_conv_config(node)) {}
 
   void compute(KernelContext& ctx) const override { run_conv(cfg_, ctx, /*z_input=*/-1); }
+  bool prepack(const PrepackContext& ctx) override { return prepack_conv(cfg_, ctx); }
 
  private:
   ConvConfig cfg_;

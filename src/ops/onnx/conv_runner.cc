@@ -71,6 +71,7 @@ void run_float(const ConvConfig& cfg, const ConvShapes& s, const float* x, const
   a.win = s.win;
   a.batch = s.N, a.in_channels = s.C, a.out_channels = s.M, a.group = cfg.group;
   a.x = x, a.w = w, a.bias = b, a.z = z, a.y = y, a.act = cfg.act;
+  if (cfg.packed_w && cfg.packed_from == w) a.packed_w = cfg.packed_w.get();
   ThreadPool* pool = ctx.thread_pool();
   const int64_t ws = kernels::conv_f32_workspace_size(a, pool ? pool->num_threads() : 1);
   Tensor workspace = ws > 0 ? Tensor::allocate(DataType::Float, {ws}, ctx.allocator()) : Tensor();
@@ -133,6 +134,19 @@ ConvConfig parse_conv_config(const ir::Node& node) {
   return cfg;
 }
 
+bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
+  const Tensor* W = ctx.constant_input(1);
+  if (W == nullptr || W->dtype() != DataType::Float || W->rank() < 3 || W->size() == 0) return false;
+  const int64_t M = W->shape()[0];
+  if (M % cfg.group != 0) return false;  // compute() reports it
+  if (cfg.group == M && W->shape()[1] == 1) return false;  // depthwise
+  const int64_t k_per_group = W->size() / M;
+  cfg.packed_w = std::make_shared<const kernels::ConvPackedWeights>(
+      kernels::conv_f32_pack_weights(W->data<float>(), M, cfg.group, k_per_group));
+  cfg.packed_from = W->data<float>();
+  return true;
+}
+
 bool conv_dtype_supported(DataType t) {
   return t == DataType::Float || t == DataType::Double || t == DataType::Float16 || t == DataType::BFloat16;
 }
@@ -145,7 +159,7 @@ void run_conv(const ConvConfig& cfg, KernelContext& ctx, int z_input) {
   const Tensor* Z = z_input >= 0 ? ctx.input(z_input) : nullptr;
   if (!conv_dtype_supported(X.dtype())) unsupported_type(node, 0, X.dtype());
   const ConvShapes s = check_shapes(cfg, node, X, W, B, Z);
-  Tensor& Y = ctx.allocate_output(0, X.dtype(), s.out);
+  Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), s.out);
   if (Y.size() == 0) return;
   switch (X.dtype()) {
     case DataType::Float:

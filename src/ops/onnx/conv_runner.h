@@ -4,8 +4,10 @@
 // the residual input Z; Conv is FusedConv without them.
 #pragma once
 #include <cstdint>
+#include <memory>
 
 #include "kernels/conv_activation.h"
+#include "kernels/conv_f32.h"
 #include "ops/common/conv_geometry.h"
 #include "ops/registry.h"
 
@@ -15,7 +17,15 @@ struct ConvConfig {
   WindowAttributes attrs;
   int64_t group = 1;
   kernels::ConvActivation act;
+  // Float filters packed at session creation (prepack_conv), and the constant they came from:
+  // used only when a call's W is that very tensor.
+  std::shared_ptr<const kernels::ConvPackedWeights> packed_w;
+  const void* packed_from = nullptr;
 };
+
+// OpKernel::prepack for Conv-like kernels: packs a constant float W (input 1) for the SGEMM,
+// except depthwise filters, which run on their own kernel. Returns true when it packed.
+bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx);
 
 // Window attributes and group of a Conv-like node; raises InvalidGraph for a non-positive group.
 ConvConfig parse_conv_config(const ir::Node& node);

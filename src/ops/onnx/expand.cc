@@ -36,7 +36,7 @@ class ExpandKernel : public OpKernel {
       out[k] = a == 1 ? b : a;
       if (k >= rank - in.size() && a != 1) in_strides[k] = x_strides[k - (rank - in.size())];
     }
-    Tensor& y = ctx.allocate_output(0, x.dtype(), out);
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), out);
     if (y.size() == 0) return;
     visit_by_element_width(x.dtype(), [&](auto tag) {
       using T = decltype(tag);

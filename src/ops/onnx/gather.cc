@@ -58,7 +58,7 @@ class GatherKernel : public OpKernel {
     Shape out_shape(data.shape().begin(), data.shape().begin() + axis);
     out_shape.insert(out_shape.end(), indices.shape().begin(), indices.shape().end());
     out_shape.insert(out_shape.end(), data.shape().begin() + axis + 1, data.shape().end());
-    Tensor& y = ctx.allocate_output(0, data.dtype(), out_shape);
+    Tensor& y = ctx.allocate_output_uninitialized(0, data.dtype(), out_shape);
     if (indices.dtype() == DataType::Int64) {
       gather<int64_t>(data, indices, y, axis, ctx);
     } else if (indices.dtype() == DataType::Int32) {

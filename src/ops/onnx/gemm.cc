@@ -97,7 +97,7 @@ class GemmKernel final : public OpKernel {
       if ((c_rows != 1 && c_rows != M) || (c_cols != 1 && c_cols != N)) fail("C does not broadcast to [M, N]");
     }
     Tensor& Y = float_result ? (*float_result = Tensor::allocate(DataType::Float, {M, N}, ctx.allocator()))
-                             : ctx.allocate_output(0, A.dtype(), {M, N});
+                             : ctx.allocate_output_uninitialized(0, A.dtype(), {M, N});
     if (M == 0 || N == 0) return;
     const T* a = A.data<T>();
     const T* b = B.data<T>();

@@ -68,7 +68,7 @@ class LayerNormKernel final : public OpKernel {
 
     Shape stat_shape(X.shape().begin(), X.shape().begin() + axis);
     stat_shape.resize(static_cast<size_t>(rank), 1);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), X.shape());
     Tensor* mean_out = ctx.output_count() > 1 && ctx.output_requested(1)
                            ? &ctx.allocate_output(1, stash_, stat_shape) : nullptr;
     Tensor* inv_out = ctx.output_count() > 2 && ctx.output_requested(2)

@@ -39,7 +39,7 @@ class MatMulKernel final : public OpKernel {
     if (A.dtype() != B.dtype())
       throw_error(ErrorCode::InvalidArgument, node.describe() + ": A is " + A.describe() + " but B is " + B.describe());
     const contrib::MatMulShapes p = contrib::plan_batched_matmul(node, A.shape(), B.shape());
-    Tensor& Y = ctx.allocate_output(0, A.dtype(), p.out);
+    Tensor& Y = ctx.allocate_output_uninitialized(0, A.dtype(), p.out);
     switch (A.dtype()) {
       case DataType::Float: {
         // The packed copy holds the constant B; a feed of another shape would not match it.

@@ -44,7 +44,7 @@ class AveragePoolKernel final : public OpKernel {
     const kernels::Window3d win = make_window3d(attrs_, in_spatial, node);
     Shape out_shape{X.shape()[0], X.shape()[1]};
     for (size_t i = 3 - in_spatial.size(); i < 3; ++i) out_shape.push_back(win.out[i]);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), out_shape);
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), out_shape);
     const int64_t planes = X.shape()[0] * X.shape()[1];
     const int64_t in_size = win.in_size(), out_size = win.out_size();
     if (planes == 0 || out_size == 0) return;

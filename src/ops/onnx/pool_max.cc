@@ -51,7 +51,7 @@ class MaxPoolKernel final : public OpKernel {
     const kernels::Window3d win = make_window3d(attrs_, in_spatial, node);
     Shape out_shape{X.shape()[0], X.shape()[1]};
     for (size_t i = 3 - in_spatial.size(); i < 3; ++i) out_shape.push_back(win.out[i]);
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), out_shape);
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), out_shape);
     int64_t* indices = nullptr;
     if (ctx.output_count() > 1 && ctx.output_requested(1))
       indices = ctx.allocate_output(1, DataType::Int64, out_shape).mutable_data<int64_t>();

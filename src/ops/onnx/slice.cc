@@ -114,7 +114,7 @@ class SliceKernel : public OpKernel {
       step_strides.push_back(in_strides[d] * ranges[d].step);
       offset += ranges[d].start * in_strides[d];
     }
-    Tensor& y = ctx.allocate_output(0, x.dtype(), out_shape);
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), out_shape);
     if (y.size() == 0) return;
     visit_by_element_width(x.dtype(), [&](auto tag) {
       using T = decltype(tag);

@@ -30,7 +30,7 @@ class SoftmaxKernel final : public OpKernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& X = ctx.required_input(0);
     switch (X.dtype()) {
-      case DataType::Float: return run<float>(ctx, X, ctx.allocate_output(0, X.dtype(), X.shape()));
+      case DataType::Float: return run<float>(ctx, X, ctx.allocate_output_uninitialized(0, X.dtype(), X.shape()));
       case DataType::Double: return run<double>(ctx, X, ctx.allocate_output(0, X.dtype(), X.shape()));
       case DataType::Float16:
       case DataType::BFloat16: {

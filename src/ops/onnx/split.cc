@@ -70,7 +70,7 @@ class SplitKernel : public OpKernel {
       if (ctx.output_requested(i)) {
         Shape os = s;
         os[axis] = parts[i];
-        Tensor& y = ctx.allocate_output(i, x.dtype(), os);
+        Tensor& y = ctx.allocate_output_uninitialized(i, x.dtype(), os);
         const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, block));
         ThreadPool::parallel_for(ctx.thread_pool(), outer, min_rows, [&](int64_t begin, int64_t end) {
           for (int64_t o = begin; o < end; ++o) {

@@ -44,7 +44,7 @@ class TransposeKernel : public OpKernel {
     const std::vector<int64_t> perm = resolve_perm(ctx.node(), rank);
     Shape out_shape(rank);
     for (int64_t i = 0; i < rank; ++i) out_shape[i] = x.shape()[perm[i]];
-    Tensor& y = ctx.allocate_output(0, x.dtype(), out_shape);
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), out_shape);
     if (y.size() == 0) return;
     const kernels::ref::TransposePlan plan = kernels::ref::plan_transpose(x.shape(), perm);
     if (x.dtype() != DataType::String && dtype_bits(x.dtype()) % 8 == 0 && dtype_bits(x.dtype()) > 0) {

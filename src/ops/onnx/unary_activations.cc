@@ -54,7 +54,7 @@ class UnaryKernel : public OpKernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.required_input(0);
     if (!supports(Op, x.dtype())) unsupported_type(ctx.node(), 0, x.dtype());
-    Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), x.shape());
     if (x.dtype() == DataType::Float) {
       constexpr kernels::VOp op = Op == UnaryOp::Relu      ? kernels::VOp::Relu
                                   : Op == UnaryOp::Sigmoid ? kernels::VOp::Sigmoid

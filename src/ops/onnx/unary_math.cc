@@ -89,7 +89,7 @@ class UnaryMathKernel : public OpKernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.required_input(0);
     check_tensor_dtype(ctx, 0, x, allowed_types(Op));
-    Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
+    Tensor& y = ctx.allocate_output_uninitialized(0, x.dtype(), x.shape());
     if constexpr (Op == MathOp::Exp || Op == MathOp::Erf) {
       // float goes through the vectorized polynomial kernels (within 3 ulp of std::).
       if (x.dtype() == DataType::Float) {

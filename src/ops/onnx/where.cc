@@ -56,7 +56,7 @@ class WhereKernel : public OpKernel {
     if (!movable(x.dtype())) unsupported_type(ctx.node(), 1, x.dtype());
     check_same_dtype(ctx, x, y);
     const auto bi = broadcast_or_throw(ctx.node(), {c.shape(), x.shape(), y.shape()});
-    Tensor& z = ctx.allocate_output(0, x.dtype(), bi.output_shape());
+    Tensor& z = ctx.allocate_output_uninitialized(0, x.dtype(), bi.output_shape());
     if (bi.output_size() == 0) return;
     visit_by_element_width(x.dtype(), [&](auto tag) { run_where<decltype(tag)>(ctx, bi, c, x, y, z); });
   }

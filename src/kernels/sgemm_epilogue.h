@@ -1,0 +1,24 @@
+// The SGEMM epilogue (bias, residual sum, activation; SgemmEpilogue in sgemm.h) applied to a block
+// of C right after the micro-kernel stored it. The AVX2 body does the same float operations in the
+// same order as the portable one, so the two give bitwise the same C.
+#pragma once
+#include <cstdint>
+
+#include "kernels/sgemm.h"
+
+namespace onyxrt::kernels {
+
+// Rows [0, rows) x columns [0, cols) at c (row stride ldc), which are rows i0... and columns j0... of
+// the whole C (what the bias and sum are indexed by).
+using SgemmEpilogueFn = void (*)(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols,
+                                 int64_t i0, int64_t j0);
+
+void f32_gemm_epilogue_portable(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
+                                int64_t j0);
+void f32_gemm_epilogue_avx2(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
+                            int64_t j0);
+
+// The best one cpu_features() supports; chosen once.
+SgemmEpilogueFn sgemm_selected_epilogue();
+
+}  // namespace onyxrt::kernels

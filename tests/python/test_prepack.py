@@ -1,6 +1,6 @@
 """Weight pre-packing (session.disable_prepacking) for MatMul, Gemm and com.microsoft FusedMatMul
-with constant B: packed and unpacked sessions both match onnxruntime, and the session's INFO log
-line counts the kernels that kept a packed copy. Also float16/bfloat16 MatMul and Gemm, which run
+with constant B, and Conv / FusedConv with constant filters: packed and unpacked sessions both
+match onnxruntime, and the session's INFO log line counts the kernels that kept a packed copy. Also float16/bfloat16 MatMul and Gemm, which run
 through the float SGEMM, against onnxruntime / onnx.reference."""
 
 import re
@@ -59,6 +59,26 @@ def _prepack_models():
     z = helper.make_tensor_value_info("z", TensorProto.FLOAT, None)
     cases.append(("fused_matmul", _model([fused, plain], [x, z], [y], [wf], extra_opsets=[("com.microsoft", 1)]),
                   {"x": _f32(3, 5, 40), "z": _f32(24, 6)}, 1))
+    # Conv filters are the SGEMM's A operand, packed per group. A grouped 3x3 (patches packed
+    # straight into B), a strided 1x1, a 3-D conv (column matrix) and a pointwise conv whose
+    # output feeds Add + Relu (FusedConv with a residual at level 2) are packed; a depthwise conv
+    # runs its own kernel and is not.
+    wg = numpy_helper.from_array(_f32(8, 3, 3, 3) * 0.3, "wg")
+    bg = numpy_helper.from_array(_f32(8), "bg")
+    w1 = numpy_helper.from_array(_f32(8, 8, 1, 1) * 0.3, "w1")
+    wd = numpy_helper.from_array(_f32(8, 1, 3, 3) * 0.3, "wd")
+    w3 = numpy_helper.from_array(_f32(4, 3, 2, 2, 2) * 0.3, "w3")
+    conv_nodes = [
+        helper.make_node("Conv", ["x", "wg", "bg"], ["c1"], group=1, pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["c1", "w1"], ["c2"], strides=[2, 2]),
+        helper.make_node("Conv", ["c2", "wd"], ["c3"], group=8, pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["c3", "w1"], ["c4"]),
+        helper.make_node("Add", ["c4", "c3"], ["c5"]),
+        helper.make_node("Relu", ["c5"], ["y"]),
+    ]
+    cases.append(("conv_chain", _model(conv_nodes, [x], [y], [wg, bg, w1, wd]), {"x": _f32(2, 3, 13, 11)}, 3))
+    cases.append(("conv_3d", _model([helper.make_node("Conv", ["x", "w3"], ["y"])], [x], [y], [w3]),
+                  {"x": _f32(1, 3, 5, 6, 7)}, 1))
     return cases
 
 

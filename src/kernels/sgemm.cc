@@ -25,6 +25,7 @@
 #include "core/thread_pool.h"
 #include "onyxrt/status.h"
 #include "kernels/sgemm_epilogue.h"
+#include "kernels/sgemm_gemv.h"
 #include "kernels/sgemm_ukernels.h"
 
 namespace onyxrt::kernels {
@@ -254,6 +255,31 @@ void gemv_columns(const Problem& p, const float* a, int64_t j0, int64_t j1) {
   }
 }
 
+// The AVX2 micro-kernel's panels, 16 wide, summed with FMA (kernels/sgemm_gemv.h).
+void gemv_columns_avx2(const Problem& p, const float* a, int64_t j0, int64_t j1) {
+  GemvPanelArgs g;
+  g.K = p.K;
+  g.a = a;
+  if (p.packed) {
+    g.packed = p.packed->data.get();
+    g.kc = p.uk->kc;
+    g.npad = round_up(p.N, 16);
+  } else {
+    g.B = p.B;
+    g.ldb = p.ldb;
+    g.trans_b = p.trans_b;
+  }
+  const bool epilogue = has_epilogue(*p.epilogue);
+  for (int64_t jb = j0; jb < j1; jb += 16) {
+    const int64_t cols = std::min<int64_t>(16, p.N - jb);
+    float acc[16];
+    f32_gemv_panel16_avx2(g, jb, cols, acc);
+    float* c = p.C + jb;
+    for (int64_t j = 0; j < cols; ++j) c[j] = p.beta == 0.0f ? acc[j] : acc[j] + p.beta * c[j];
+    if (epilogue) apply_epilogue(*p.epilogue, c, p.ldc, 1, cols, 0, jb);
+  }
+}
+
 void run_gemv(const Problem& p, ThreadPool* pool) {
   // alpha * op(A) as one contiguous row, rounded as pack_a rounds it.
   std::vector<float> a(static_cast<size_t>(p.K));
@@ -262,6 +288,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
   const int NR = p.uk->nr;
   auto columns = [&](int64_t j0, int64_t j1) {
     if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
+    if (p.uk->fn == f32_gemm_6x16_avx2) return gemv_columns_avx2(p, a.data(), j0, j1);
     if (NR == 16) return gemv_columns<16>(p, a.data(), j0, j1);
     if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
     throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);

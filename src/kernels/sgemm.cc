@@ -91,7 +91,11 @@ void pack_b_block(const SgemmUkernel& uk, bool trans_b, const float* B, int64_t 
       for (int64_t k = 0; k < kc; ++k) {
         const float* src = B + (p0 + k) * ldb + j0 + q;
         float* d = dst + k * NR;
-        for (int64_t j = 0; j < cols; ++j) d[j] = src[j];  // NR floats: a loop, not a memcpy call
+        if (cols == 16) {  // the AVX2 panel: a fixed-size copy the compiler inlines
+          std::memcpy(d, src, 16 * sizeof(float));
+          continue;
+        }
+        std::memcpy(d, src, static_cast<size_t>(cols) * sizeof(float));
         for (int64_t j = cols; j < NR; ++j) d[j] = 0.0f;
       }
     } else {

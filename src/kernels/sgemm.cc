@@ -148,6 +148,9 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   const int64_t mpad = round_up(p.M, MR);
   alignas(64) float tile[kMaxTile];
   const bool epilogue = has_epilogue(*p.epilogue);
+  // The AVX2 kernel writes partial-row tiles directly and applies the epilogue in registers,
+  // before its one store: no scratch tile, no second pass.
+  const bool avx2_tiles = uk.fn == f32_gemm_6x16_avx2;
 
   for (int64_t p0 = 0; p0 < p.K; p0 += uk.kc) {
     const int64_t kc = std::min(uk.kc, p.K - p0);
@@ -168,6 +171,11 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
           const int64_t cols = std::min<int64_t>(NR, ncur - jr);
           float* c = p.C + (i0 + ir) * p.ldc + j0 + jr;
           const float* b = b_block + jr * kc;
+          if (avx2_tiles && cols == NR) {
+            f32_gemm_6x16_avx2_rows(kc, a, b, c, p.ldc, beta, last && epilogue ? p.epilogue : nullptr, i0 + ir,
+                                    j0 + jr, static_cast<int>(rows));
+            continue;
+          }
           if (rows == MR && cols == NR) {
             uk.fn(kc, a, b, c, p.ldc, beta);
           } else {

@@ -18,6 +18,12 @@ void f32_gemm_epilogue_portable(const SgemmEpilogue& ep, float* c, int64_t ldc, 
 void f32_gemm_epilogue_avx2(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
                             int64_t j0);
 
+// The AVX2 6x16 micro-kernel (sgemm_ukernels.h) writing only the tile's first `rows` rows (the
+// last M panel), with the epilogue `ep` (null: none) applied in registers: bitwise what the kernel
+// followed by f32_gemm_epilogue_portable gives. i0, j0: the tile's first row and column in C.
+void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
+                             const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
+
 // The best one cpu_features() supports; chosen once.
 SgemmEpilogueFn sgemm_selected_epilogue();
 

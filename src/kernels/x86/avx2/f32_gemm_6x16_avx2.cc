@@ -1,17 +1,28 @@
 // AVX2+FMA SGEMM micro-kernel, 6x16 tile: 12 ymm accumulators + 2 for the B row + 1 broadcast of
 // 16. 12 independent FMAs per k cover the FMA latency (4) x 2 pipes of Zen 3/4 and Haswell+.
+// A second entry applies the SGEMM epilogue in registers: on small-K convolutions (MobileNet's
+// pointwise layers, K = 16-96) a separate pass over the stored tile cost as much as the FMAs.
 #include <immintrin.h>
 
 #include <cstdint>
 
-namespace onyxrt::kernels {
+#include "kernels/sgemm_epilogue.h"
+#include "kernels/sgemm_ukernels.h"
 
-void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta) {
-  constexpr int MR = 6;
+namespace onyxrt::kernels {
+namespace {
+
+constexpr int MR = 6;
+
+// Rows [rows, MR) of the tile are computed (A is zero-padded there) but never read or written in C.
+template <bool kEpilogue>
+inline void gemm_6x16(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
+                      const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows) {
   // Start fetching the C tile now: it is read (beta != 0) or written back only after the K loop,
   // and a tile row missing L1 then stalls the stores/loads of the whole tile (~10% at 1024^3).
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) {
+    if (i >= rows) break;
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
   }
@@ -28,21 +39,73 @@ void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, in
       acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
-  if (beta == 0.0f) {
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; ++i) {
-      _mm256_storeu_ps(c + i * ldc, acc[i][0]);
-      _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
-    }
-  } else {
+  if (beta != 0.0f) {
     const __m256 vb = _mm256_set1_ps(beta);
 #pragma GCC unroll 6
     for (int i = 0; i < MR; ++i) {
-      float* row = c + i * ldc;
-      _mm256_storeu_ps(row, _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), acc[i][0]));
-      _mm256_storeu_ps(row + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), acc[i][1]));
+      if (i >= rows) break;
+      const float* row = c + i * ldc;
+      acc[i][0] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), acc[i][1]);
     }
   }
+  if constexpr (kEpilogue) {
+    // The order of f32_gemm_epilogue_portable: bias, then sum, then the activation.
+    using Act = SgemmEpilogue::Activation;
+    if (ep->bias_kind == SgemmEpilogue::Bias::kPerColumn) {
+      const __m256 c0 = _mm256_loadu_ps(ep->bias + j0), c1 = _mm256_loadu_ps(ep->bias + j0 + 8);
+#pragma GCC unroll 6
+      for (int i = 0; i < MR; ++i) acc[i][0] = _mm256_add_ps(acc[i][0], c0), acc[i][1] = _mm256_add_ps(acc[i][1], c1);
+    } else if (ep->bias_kind == SgemmEpilogue::Bias::kPerRow) {
+#pragma GCC unroll 6
+      for (int i = 0; i < MR; ++i) {
+        if (i >= rows) break;
+        const __m256 r = _mm256_set1_ps(ep->bias[i0 + i]);
+        acc[i][0] = _mm256_add_ps(acc[i][0], r), acc[i][1] = _mm256_add_ps(acc[i][1], r);
+      }
+    }
+    if (ep->sum) {
+#pragma GCC unroll 6
+      for (int i = 0; i < MR; ++i) {
+        if (i >= rows) break;
+        const float* z = ep->sum + (i0 + i) * ep->ld_sum + j0;
+        acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(z));
+        acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(z + 8));
+      }
+    }
+    const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(ep->alpha), hi = _mm256_set1_ps(ep->beta);
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; ++i)
+      for (int h = 0; h < 2; ++h) {
+        __m256& v = acc[i][h];
+        switch (ep->activation) {  // bound first in max/min: NaN passes, as std::max(x, lo)
+          case Act::kNone: break;
+          case Act::kRelu: v = _mm256_max_ps(zero, v); break;
+          case Act::kClip: v = _mm256_min_ps(hi, _mm256_max_ps(lo, v)); break;
+          case Act::kLeakyRelu: v = _mm256_blendv_ps(_mm256_mul_ps(lo, v), v, _mm256_cmp_ps(v, zero, _CMP_GE_OQ)); break;
+        }
+      }
+  }
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; ++i) {
+    if (i >= rows) break;
+    _mm256_storeu_ps(c + i * ldc, acc[i][0]);
+    _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
+  }
+}
+
+}  // namespace
+
+void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta) {
+  gemm_6x16<false>(kc, a, b, c, ldc, beta, nullptr, 0, 0, MR);
+}
+
+void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
+                             const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows) {
+  if (ep)
+    gemm_6x16<true>(kc, a, b, c, ldc, beta, ep, i0, j0, rows);
+  else
+    gemm_6x16<false>(kc, a, b, c, ldc, beta, nullptr, i0, j0, rows);
 }
 
 }  // namespace onyxrt::kernels

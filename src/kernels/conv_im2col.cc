@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -83,55 +84,69 @@ void im2col_2d_pack_f32(const Window3d& g, const float* x, int64_t p0, int64_t k
                         float* dst) {
   const int64_t H = g.in[1], W = g.in[2], OW = g.out[2];
   const int64_t KH = g.kernel[1], KW = g.kernel[2], sh = g.stride[1], sw = g.stride[2];
-  // A panel's columns are consecutive output pixels: split them into runs within one output row.
+  // A panel's columns are consecutive output pixels: split them, once per call, into runs within
+  // one output row. The K loop is outside the panel loop so that everything that depends only on
+  // the column-matrix row (plane, kernel offsets, valid columns) is worked out once per row.
   struct Run {
-    int64_t first, oh, ow, len;  // first: column within the panel
+    float* out;      // first float of the run in the panel's row 0
+    int64_t ih0;     // input row for kernel row 0
+    int64_t ow, len;
   };
-  constexpr int kMaxRuns = 64;
-  Run runs[kMaxRuns];
-  for (int64_t q = 0; q < nc; q += nr, dst += kc * nr) {
+  thread_local std::vector<Run> runs;
+  thread_local std::vector<float*> tails;  // per panel: the zero columns past nc, or null
+  runs.clear();
+  tails.clear();
+  for (int64_t q = 0; q < nc; q += nr) {
+    float* panel = dst + (q / nr) * kc * nr;
     const int64_t cols = std::min<int64_t>(nr, nc - q);
-    int n_runs = 0;
-    for (int64_t jj = 0; jj < cols && n_runs < kMaxRuns;) {
+    for (int64_t jj = 0; jj < cols;) {
       const int64_t pix = j0 + q + jj, oh = pix / OW, ow = pix % OW;
       const int64_t len = std::min(cols - jj, OW - ow);
-      runs[n_runs++] = {jj, oh, ow, len};
+      runs.push_back({panel + jj, oh * sh - g.pad_begin[1], ow, len});
       jj += len;
     }
-    // Row p0 + k of the column matrix is (c, kh, kw); stepped, not divided out per row.
-    int64_t kw = p0 % KW, kh = (p0 / KW) % KH, c = p0 / (KW * KH);
-    for (int64_t k = 0; k < kc; ++k) {
-      if (k > 0 && ++kw == KW) {
-        kw = 0;
-        if (++kh == KH) kh = 0, ++c;
-      }
-      const float* plane = x + c * H * W;
-      const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2];
-      int64_t lo, hi;  // output columns whose input column is inside the image
-      valid_columns(off_w, sw, W, OW, lo, hi);
-      float* d = dst + k * nr;
-      for (int i = 0; i < n_runs; ++i) {
-        const Run& run = runs[i];
-        float* out = d + run.first;
-        const int64_t ih = run.oh * sh - g.pad_begin[1] + kh * g.dilation[1];
-        if (ih < 0 || ih >= H) {
-          std::memset(out, 0, static_cast<size_t>(run.len) * sizeof(float));
-          continue;
-        }
-        const float* src = plane + ih * W + off_w;
-        const int64_t a = std::clamp(lo, run.ow, run.ow + run.len), b = std::clamp(hi, a, run.ow + run.len);
-        for (int64_t ow = run.ow; ow < a; ++ow) out[ow - run.ow] = 0.0f;
-        if (sw == 1) {
-          copy_run(src + a, out + (a - run.ow), b - a);
-        } else if (sw == 2) {
-          gather_even(src, out - run.ow, a, b);
-        } else {
-          for (int64_t ow = a; ow < b; ++ow) out[ow - run.ow] = src[ow * sw];
-        }
-        for (int64_t ow = b; ow < run.ow + run.len; ++ow) out[ow - run.ow] = 0.0f;
-      }
-      for (int64_t j = cols; j < nr; ++j) d[j] = 0.0f;
+    tails.push_back(cols < nr ? panel + cols : nullptr);
+  }
+  const int64_t tail_len = nr - (nc - (nc - 1) / nr * nr);
+  // Row p0 + k of the column matrix is (c, kh, kw); stepped, not divided out per row.
+  int64_t kw = p0 % KW, kh = (p0 / KW) % KH, c = p0 / (KW * KH);
+  for (int64_t k = 0; k < kc; ++k) {
+    if (k > 0 && ++kw == KW) {
+      kw = 0;
+      if (++kh == KH) kh = 0, ++c;
     }
+    const float* plane = x + c * H * W;
+    const int64_t off_w = kw * g.dilation[2] - g.pad_begin[2], dh = kh * g.dilation[1];
+    int64_t lo, hi;  // output columns whose input column is inside the image
+    valid_columns(off_w, sw, W, OW, lo, hi);
+    const int64_t row = k * nr;
+    for (const Run& run : runs) {
+      float* out = run.out + row;
+      const int64_t ih = run.ih0 + dh;
+      if (ih < 0 || ih >= H) {
+        for (int64_t j = 0; j < run.len; ++j) out[j] = 0.0f;
+        continue;
+      }
+      const float* src = plane + ih * W + off_w;
+      const int64_t end = run.ow + run.len;
+      if (sw == 1 && run.len == 16 && lo <= run.ow && end <= hi) {  // the common interior run
+        std::memcpy(out, src + run.ow, 16 * sizeof(float));
+        continue;
+      }
+      const int64_t a = std::clamp(lo, run.ow, end), b = std::clamp(hi, a, end);
+      for (int64_t ow = run.ow; ow < a; ++ow) out[ow - run.ow] = 0.0f;
+      if (sw == 1) {
+        copy_run(src + a, out + (a - run.ow), b - a);
+      } else if (sw == 2) {
+        gather_even(src, out - run.ow, a, b);
+      } else {
+        for (int64_t ow = a; ow < b; ++ow) out[ow - run.ow] = src[ow * sw];
+      }
+      for (int64_t ow = b; ow < end; ++ow) out[ow - run.ow] = 0.0f;
+    }
+    for (float* tail : tails)
+      if (tail)
+        for (int64_t j = 0; j < tail_len; ++j) tail[row + j] = 0.0f;
   }
 }
 

@@ -121,7 +121,7 @@ std::vector<Key> make_table() {
       {.name = "ep.dynamic.qnn_htp_performance_mode", .scope = S, .type = Enum, .default_value = "default", .allowed = kHtpPerfModes, .component = "providers", .status = NotApplicable, .hardware = kQnn},
 
       // Run keys (RunOptions.add_run_config_entry)
-      {.name = "memory.enable_memory_arena_shrinkage", .scope = R, .type = DeviceList, .default_value = "", .component = "core/Allocator"},
+      {.name = "memory.enable_memory_arena_shrinkage", .scope = R, .type = DeviceList, .default_value = "", .component = "core/Allocator", .status = Effective},
       {.name = "disable_synchronize_execution_providers", .scope = R, .type = Bool, .default_value = "0", .component = "runtime/Executor", .status = NotApplicable, .hardware = "asynchronous device providers (CUDA streams); CPU runs are always synchronous"},
       {.name = "qnn.htp_perf_mode", .scope = R, .type = Enum, .default_value = "default", .allowed = kHtpPerfModes, .component = "runtime/Executor", .status = NotApplicable, .hardware = kQnn},
       {.name = "qnn.htp_perf_mode_post_run", .scope = R, .type = Enum, .default_value = "default", .allowed = kHtpPerfModes, .component = "runtime/Executor", .status = NotApplicable, .hardware = kQnn},

@@ -20,7 +20,7 @@ const char* order_name(ExecutionOrder o) {
 
 }  // namespace
 
-// Effective today: graph_optimization_level, intra_op_num_threads, log_*, logid, enable_profiling,
+// Effective today: graph_optimization_level, intra_op_num_threads, enable_cpu_mem_arena, log_*, logid, enable_profiling,
 // profile_file_prefix, execution_mode=ORT_SEQUENTIAL, free dimension overrides, add_initializer,
 // add_external_initializers(_from_files_in_memory). Remove a line below when its feature lands.
 std::vector<std::string> ineffective_options(const SessionOptions& o) {
@@ -29,7 +29,6 @@ std::vector<std::string> ineffective_options(const SessionOptions& o) {
   auto flag = [&](bool changed, const std::string& what) {
     if (changed) out.push_back(what);
   };
-  flag(o.enable_cpu_mem_arena != d.enable_cpu_mem_arena, std::string("enable_cpu_mem_arena=") + py_bool(o.enable_cpu_mem_arena));
   flag(o.enable_mem_pattern != d.enable_mem_pattern, std::string("enable_mem_pattern=") + py_bool(o.enable_mem_pattern));
   flag(o.enable_mem_reuse != d.enable_mem_reuse, std::string("enable_mem_reuse=") + py_bool(o.enable_mem_reuse));
   flag(o.execution_mode != d.execution_mode, std::string("execution_mode=") + mode_name(o.execution_mode));

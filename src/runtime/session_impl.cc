@@ -34,6 +34,21 @@ std::set<std::string> split_csv(const std::string& s) {
   return out;
 }
 
+// True when the run option memory.enable_memory_arena_shrinkage lists a cpu device ("cpu:0;gpu:0").
+bool shrink_cpu_arena(const RunOptions& o) {
+  const auto& entries = o.config_entries();
+  const auto it = entries.find("memory.enable_memory_arena_shrinkage");
+  if (it == entries.end()) return false;
+  const std::string& list = it->second;
+  for (size_t begin = 0; begin <= list.size();) {
+    size_t end = list.find(';', begin);
+    if (end == std::string::npos) end = list.size();
+    if (list.compare(begin, 4, "cpu:") == 0 && end > begin + 4) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
 bool config_flag(const SessionOptions& o, const std::string& key) {
   return o.has_session_config_entry(key) && o.get_session_config_entry(key) == "1";
 }
@@ -41,7 +56,8 @@ bool config_flag(const SessionOptions& o, const std::string& key) {
 }  // namespace
 
 SessionImpl::SessionImpl(onnx::ModelProto model, const SessionOptions& options, std::unique_ptr<Logger> logger)
-    : options_(options), logger_(std::move(logger)), model_(std::move(model)), allocator_(cpu_allocator()) {
+    : options_(options), logger_(std::move(logger)), model_(std::move(model)),
+      allocator_(options.enable_cpu_mem_arena ? cpu_arena_allocator() : cpu_allocator()) {
   if (options_.enable_profiling) profiler_.start(options_.profile_file_prefix);
   auto begin = profiler_.now();
   warn_ineffective_options(options_, *logger_);
@@ -241,6 +257,14 @@ std::vector<Value> SessionImpl::run(const std::vector<std::string>& output_names
         if (s.running_.fetch_sub(1) == 1 && s.force_spinning_stop_ && s.thread_pool_) s.thread_pool_->stop_spinning();
       }
     } count(*this);
+    // memory.enable_memory_arena_shrinkage naming the CPU: unused arena blocks go back to the
+    // system when the run returns (its outputs, still in use, stay).
+    struct Shrink {
+      bool cpu;
+      ~Shrink() {
+        if (cpu) cpu_arena_shrink();
+      }
+    } shrink{shrink_cpu_arena(run_options)};
     try {
       executor_->execute(*graph_, frame, run);
     } catch (const Error&) {

@@ -53,21 +53,6 @@ std::shared_ptr<void> make_storage(DataType dtype, int64_t count, Allocator* all
 
 }  // namespace
 
-Tensor Tensor::allocate(DataType dtype, Shape shape, Allocator* allocator) {
-  std::shared_ptr<Allocator> keep;
-  if (!allocator) {
-    keep = cpu_allocator();
-    allocator = keep.get();
-  }
-  Tensor t;
-  t.size_ = shape_size(shape);
-  t.dtype_ = dtype;
-  t.shape_ = std::move(shape);
-  t.storage_ = make_storage(dtype, t.size_, allocator, std::move(keep));
-  t.data_ = t.storage_.get();
-  return t;
-}
-
 Tensor Tensor::allocate_uninitialized(DataType dtype, Shape shape, Allocator* allocator) {
   std::shared_ptr<Allocator> keep;
   if (!allocator) {
@@ -80,6 +65,12 @@ Tensor Tensor::allocate_uninitialized(DataType dtype, Shape shape, Allocator* al
   t.shape_ = std::move(shape);
   t.storage_ = make_storage(dtype, t.size_, allocator, std::move(keep), /*zero_fill=*/false);
   t.data_ = t.storage_.get();
+  return t;
+}
+
+Tensor Tensor::allocate(DataType dtype, Shape shape, Allocator* allocator) {
+  Tensor t = allocate_uninitialized(dtype, std::move(shape), allocator);
+  if (dtype != DataType::String) std::memset(t.data_, 0, dtype_storage_bytes(dtype, static_cast<size_t>(t.size_)));
   return t;
 }
 

@@ -301,7 +301,6 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
   auto columns = [&](int64_t j0, int64_t j1) {
     if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
     if (p.uk->fn == f32_gemm_6x16_avx2) return gemv_columns_avx2(p, a.data(), j0, j1);
-    if (NR == 16) return gemv_columns<16>(p, a.data(), j0, j1);
     if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
     throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);
   };

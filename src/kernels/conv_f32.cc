@@ -15,6 +15,20 @@ bool is_depthwise(const ConvF32Args& a) {
   return a.group == a.in_channels && a.out_channels == a.in_channels && dwconv2d_supports(a.win);
 }
 
+// The direct path runs when it is preferred here and the filter, if pre-packed, was packed for it.
+bool use_direct(const ConvF32Args& a) {
+  return a.group == 1 && conv_direct_preferred(a.win) && (a.packed_w == nullptr || !a.packed_w->direct.data.empty());
+}
+
+ConvDirectArgs direct_args(const ConvF32Args& a) {
+  ConvDirectArgs d;
+  d.win = a.win;
+  d.batch = a.batch, d.in_channels = a.in_channels, d.out_channels = a.out_channels;
+  d.x = a.x, d.w = a.w, d.bias = a.bias, d.z = a.z, d.y = a.y, d.act = a.act;
+  d.packed_w = a.packed_w ? &a.packed_w->direct : nullptr;
+  return d;
+}
+
 int pool_threads(ThreadPool* pool) { return pool ? pool->num_threads() : 1; }
 
 // Whole (image, group) jobs per thread only when they divide evenly or are plentiful: with 3 jobs
@@ -39,8 +53,16 @@ ConvPackedWeights conv_f32_pack_weights(const float* w, int64_t out_channels, in
   return packed;
 }
 
+ConvPackedWeights conv_f32_pack_direct_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
+                                               int64_t kw) {
+  ConvPackedWeights packed;
+  packed.direct = conv_direct_pack_weights(w, out_channels, in_channels, kh, kw);
+  return packed;
+}
+
 int64_t conv_f32_workspace_size(const ConvF32Args& a, int threads) {
   if (is_depthwise(a)) return 0;
+  if (use_direct(a)) return conv_direct_workspace_size(direct_args(a));
   const int64_t jobs = a.batch * a.group;
   return col_floats(a) * (split_by_job(jobs, threads) ? threads : 1);
 }
@@ -60,6 +82,7 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
                              });
     return;
   }
+  if (use_direct(a)) return conv_direct_f32(direct_args(a), workspace, pool);
 
   const int64_t Cg = a.in_channels / a.group, Mg = a.out_channels / a.group;
   const int64_t K = Cg * g.kernel_size();
@@ -88,7 +111,7 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
       ep.ld_sum = P;
       a.act.to_sgemm_epilogue(ep);
     }
-    const PackedA* pw = a.packed_w ? &a.packed_w->groups[static_cast<size_t>(gi)] : nullptr;
+    const PackedA* pw = a.packed_w && !a.packed_w->groups.empty() ? &a.packed_w->groups[static_cast<size_t>(gi)] : nullptr;
     if (!pointwise && two_d) {
       const SgemmPackB pack = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst) {
         im2col_2d_pack_f32(g, xg, p0, kc, j0, nc, nr, dst);

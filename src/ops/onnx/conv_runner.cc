@@ -74,7 +74,8 @@ void run_float(const ConvConfig& cfg, const ConvShapes& s, const float* x, const
   if (cfg.packed_w && cfg.packed_from == w) a.packed_w = cfg.packed_w.get();
   ThreadPool* pool = ctx.thread_pool();
   const int64_t ws = kernels::conv_f32_workspace_size(a, pool ? pool->num_threads() : 1);
-  Tensor workspace = ws > 0 ? Tensor::allocate(DataType::Float, {ws}, ctx.allocator()) : Tensor();
+  // Every path writes its scratch before reading it.
+  Tensor workspace = ws > 0 ? Tensor::allocate_uninitialized(DataType::Float, {ws}, ctx.allocator()) : Tensor();
   kernels::conv_f32(a, ws > 0 ? workspace.mutable_data<float>() : nullptr, pool);
 }
 
@@ -123,6 +124,23 @@ void run_half(const ConvConfig& cfg, const ConvShapes& s, const Tensor& X, const
   });
 }
 
+// Whether conv_f32 will run this filter on the direct path, as far as the attributes tell before
+// the input's shape is known (a call whose window the path rejects runs the SGEMM path on W).
+bool direct_candidate(const ConvConfig& cfg, const Tensor& W) {
+  if (cfg.group != 1 || (W.rank() != 3 && W.rank() != 4)) return false;
+  kernels::Window3d win;
+  const int64_t spatial = W.rank() - 2;
+  for (int64_t i = 0; i < spatial; ++i) {
+    const size_t d = static_cast<size_t>(3 - spatial + i);
+    win.kernel[d] = W.shape()[2 + i];
+    win.out[d] = win.in[d] = 2;  // any non-trivial size: supports() looks at kernel, stride, pads
+    if (static_cast<size_t>(i) < cfg.attrs.strides.size()) win.stride[d] = cfg.attrs.strides[static_cast<size_t>(i)];
+    if (static_cast<size_t>(i) < cfg.attrs.dilations.size())
+      win.dilation[d] = cfg.attrs.dilations[static_cast<size_t>(i)];
+  }
+  return kernels::conv_direct_preferred(win);
+}
+
 }  // namespace
 
 ConvConfig parse_conv_config(const ir::Node& node) {
@@ -141,8 +159,14 @@ bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
   if (M % cfg.group != 0) return false;  // compute() reports it
   if (cfg.group == M && W->shape()[1] == 1) return false;  // depthwise
   const int64_t k_per_group = W->size() / M;
-  cfg.packed_w = std::make_shared<const kernels::ConvPackedWeights>(
-      kernels::conv_f32_pack_weights(W->data<float>(), M, cfg.group, k_per_group));
+  if (direct_candidate(cfg, *W)) {
+    const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];
+    cfg.packed_w = std::make_shared<const kernels::ConvPackedWeights>(
+        kernels::conv_f32_pack_direct_weights(W->data<float>(), M, W->shape()[1], kh, kw));
+  } else {
+    cfg.packed_w = std::make_shared<const kernels::ConvPackedWeights>(
+        kernels::conv_f32_pack_weights(W->data<float>(), M, cfg.group, k_per_group));
+  }
   cfg.packed_from = W->data<float>();
   return true;
 }

@@ -1,0 +1,279 @@
+// The direct convolution's driver: the padded channel-blocked copy of the input, the tile loop over
+// (pixel tiles x 16-channel blocks), the portable variant and the tiles' shared output step.
+#include "kernels/conv_direct.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/thread_pool.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+constexpr int MR = kConvDirectPixels, NR = kConvDirectChannels;
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Geometry of one call in the (h, w) plane: dims 1 and 2 of the window.
+struct Plan {
+  int64_t C = 0, M = 0, H = 0, W = 0, Hp = 0, Wp = 0, OH = 0, OW = 0, P = 0;
+  int64_t KH = 0, KW = 0, sh = 0, sw = 0, dh = 0, dw = 0, pt = 0, pl = 0;
+  int64_t in_h = 0, in_w = 0;         // x's plane; H x W are the pixels the copy keeps
+  int64_t copy_sh = 1, copy_sw = 1;  // rows / columns of x the copy steps over (1x1 windows)
+  int64_t CB = 0, Cb = 0;            // channels per block of the copy, and blocks
+  int64_t K = 0, ocb = 0, tiles = 0;
+  int64_t xp_floats = 0, w_floats = 0;
+  std::vector<int64_t> seg_off;
+  int64_t seg_len = 0;
+  int64_t segs_per_chunk = 0;  // K is run in chunks of this many segments
+};
+
+// Steps of K whose 16-wide filter rows (64 bytes each) stay in L1 while a task's tiles reuse them.
+constexpr int64_t kChunkK = 256;
+
+Plan make_plan(const Window3d& g, int64_t C, int64_t M) {
+  Plan p;
+  p.C = C, p.M = M;
+  p.in_h = p.H = g.in[1], p.in_w = p.W = g.in[2];
+  p.OH = g.out[1], p.OW = g.out[2], p.P = p.OH * p.OW;
+  p.KH = g.kernel[1], p.KW = g.kernel[2], p.sh = g.stride[1], p.sw = g.stride[2];
+  p.dh = g.dilation[1], p.dw = g.dilation[2], p.pt = g.pad_begin[1], p.pl = g.pad_begin[2];
+  if (p.KH == 1 && p.KW == 1) {
+    // A strided 1x1 window reads one pixel in sh * sw: copy only those, then step by 1.
+    p.copy_sh = p.sh, p.copy_sw = p.sw, p.sh = p.sw = 1;
+    p.H = p.OH, p.W = p.OW;
+  }
+  // Only the rows and columns some window reaches: pad_end may exceed what the last window needs.
+  p.Hp = std::max(p.pt + p.H, (p.OH - 1) * p.sh + (p.KH - 1) * p.dh + 1);
+  p.Wp = std::max(p.pl + p.W, (p.OW - 1) * p.sw + (p.KW - 1) * p.dw + 1);
+  p.CB = std::min<int64_t>(C, kConvDirectChannelBlock);
+  p.Cb = (C + p.CB - 1) / p.CB;
+  p.K = p.Cb * p.CB * p.KH * p.KW;
+  p.ocb = (M + NR - 1) / NR;
+  p.tiles = (p.P + MR - 1) / MR;
+  p.xp_floats = round_up(p.Cb * p.Hp * p.Wp * p.CB, 16);
+  p.w_floats = p.ocb * p.K * NR;
+  const int64_t row = p.Wp * p.CB, block = p.Hp * row;
+  for (int64_t cb = 0; cb < p.Cb; ++cb)
+    for (int64_t kh = 0; kh < p.KH; ++kh) {
+      if (p.dw == 1) {  // a kernel row's columns and channels are one contiguous run
+        p.seg_off.push_back(cb * block + kh * p.dh * row);
+      } else {
+        for (int64_t kw = 0; kw < p.KW; ++kw) p.seg_off.push_back(cb * block + kh * p.dh * row + kw * p.dw * p.CB);
+      }
+    }
+  p.seg_len = p.dw == 1 ? p.KW * p.CB : p.CB;
+  // A chunk is whole channel blocks: its input rows are a few KB, its filter rows <= kChunkK.
+  const int64_t segs = static_cast<int64_t>(p.seg_off.size()), per_block = segs / p.Cb;
+  p.segs_per_chunk = p.K <= kChunkK * 3 / 2 ? segs
+                                            : per_block * std::max<int64_t>(1, kChunkK / (per_block * p.seg_len));
+  return p;
+}
+
+// K ordered (channel block, kh, kw, channel in block), as the segments walk the copy.
+void pack_weights_into(const float* w, int64_t M, int64_t C, int64_t KH, int64_t KW, float* dst) {
+  const int64_t CB = std::min<int64_t>(C, kConvDirectChannelBlock), Cb = (C + CB - 1) / CB;
+  const int64_t K = Cb * CB * KH * KW, ocb = (M + NR - 1) / NR;
+  for (int64_t b = 0; b < ocb; ++b)
+    for (int64_t cb = 0; cb < Cb; ++cb)
+      for (int64_t kh = 0; kh < KH; ++kh)
+        for (int64_t kw = 0; kw < KW; ++kw)
+          for (int64_t ci = 0; ci < CB; ++ci) {
+            const int64_t c = cb * CB + ci;
+            float* row = dst + (b * K + ((cb * KH + kh) * KW + kw) * CB + ci) * NR;
+            for (int64_t j = 0; j < NR; ++j) {
+              const int64_t m = b * NR + j;
+              row[j] = m < M && c < C ? w[((m * C + c) * KH + kh) * KW + kw] : 0.0f;
+            }
+          }
+}
+
+// x [C][H][W] -> xp [Cb][Hp][Wp][CB] with zeros where the window reads padding and in the
+// channels past C. Rows split over the pool.
+void pad_channels_blocked(const Plan& p, const float* x, float* xp, ConvDirectPackRowFn pack_row, ThreadPool* pool) {
+  const int64_t row = p.Wp * p.CB, block = p.Hp * row, plane = p.in_h * p.in_w;
+  ThreadPool::parallel_for(pool, p.Hp, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, row * p.Cb)),
+                           [&](int64_t h0, int64_t h1) {
+    for (int64_t hp = h0; hp < h1; ++hp) {
+      const int64_t h = hp - p.pt;
+      if (h < 0 || h >= p.H) {
+        for (int64_t cb = 0; cb < p.Cb; ++cb) std::memset(xp + cb * block + hp * row, 0, sizeof(float) * row);
+        continue;
+      }
+      for (int64_t cb = 0; cb < p.Cb; ++cb) {
+        float* dst = xp + cb * block + hp * row;
+        std::memset(dst, 0, sizeof(float) * p.pl * p.CB);
+        std::memset(dst + (p.pl + p.W) * p.CB, 0, sizeof(float) * (p.Wp - p.pl - p.W) * p.CB);
+      }
+      pack_row(x + h * p.copy_sh * p.in_w, plane, p.copy_sw, p.C, p.W, xp + hp * row + p.pl * p.CB, block);
+    }
+  });
+}
+
+void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const float* pw, float* y, const float* z,
+               ConvDirectTileFn fn, ThreadPool* pool) {
+  constexpr int64_t kMaxGroup = 16;
+  const int threads = pool ? pool->num_threads() : 1;
+  // Each task keeps one 16-channel filter chunk hot over `group` consecutive pixel tiles; enough
+  // tasks per thread that an uneven split costs little.
+  const int64_t want_tasks = 8 * threads;
+  const int64_t group = std::clamp<int64_t>(p.tiles * p.ocb / want_tasks, 1, kMaxGroup);
+  const int64_t groups = (p.tiles + group - 1) / group;
+  const int64_t nseg = static_cast<int64_t>(p.seg_off.size());
+  ThreadPool::parallel_for(pool, groups * p.ocb, 1, [&](int64_t t0, int64_t t1) {
+    alignas(64) float partial[kMaxGroup][MR * NR];
+    const float* rows_a[kMaxGroup][MR];
+    ConvDirectTile tile;
+    tile.seg_len = p.seg_len;
+    tile.ldy = p.P;
+    tile.act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t gi = t / p.ocb, b = t % p.ocb;
+      const int64_t ti0 = gi * group, n_tiles = std::min(p.tiles, ti0 + group) - ti0;
+      for (int64_t g = 0; g < n_tiles; ++g)
+        for (int i = 0; i < MR; ++i) {
+          const int64_t q = std::min((ti0 + g) * MR + i, p.P - 1);
+          rows_a[g][i] = xp + ((q / p.OW) * p.sh * p.Wp + (q % p.OW) * p.sw) * p.CB;
+        }
+      tile.cols = static_cast<int>(std::min<int64_t>(NR, p.M - b * NR));
+      tile.bias = a.bias ? a.bias + b * NR : nullptr;
+      for (int64_t s0 = 0; s0 < nseg; s0 += p.segs_per_chunk) {
+        tile.seg_off = p.seg_off.data() + s0;
+        tile.nseg = std::min(p.segs_per_chunk, nseg - s0);
+        tile.w = pw + (b * p.K + s0 * p.seg_len) * NR;
+        tile.first = s0 == 0;
+        tile.last = s0 + tile.nseg == nseg;
+        for (int64_t g = 0; g < n_tiles; ++g) {
+          const int64_t q0 = (ti0 + g) * MR;
+          std::copy(rows_a[g], rows_a[g] + MR, tile.a);
+          tile.partial = partial[g];
+          tile.rows = static_cast<int>(std::min<int64_t>(MR, p.P - q0));
+          tile.y = y + b * NR * p.P + q0;
+          tile.z = z ? z + b * NR * p.P + q0 : nullptr;
+          fn(tile);
+        }
+      }
+    }
+  });
+  if (!a.act.fits_sgemm_epilogue())
+    ThreadPool::parallel_for(pool, p.M, std::max<int64_t>(1, 4096 / p.P), [&](int64_t m0, int64_t m1) {
+      apply_conv_activation(a.act, nullptr, y + m0 * p.P, (m1 - m0) * p.P);
+    });
+}
+
+}  // namespace
+
+void conv_direct_store_tile(const float* acc, const ConvDirectTile& t) {
+  using Kind = ConvActivation::Kind;
+  for (int j = 0; j < t.cols; ++j) {
+    float* y = t.y + j * t.ldy;
+    const float* z = t.z ? t.z + j * t.ldy : nullptr;
+    const float b = t.bias ? t.bias[j] : 0.0f;
+    for (int i = 0; i < t.rows; ++i) {
+      float v = acc[i * NR + j] + b;
+      if (z) v += z[i];
+      switch (t.act.kind) {
+        case Kind::kRelu: v = v > 0.0f ? v : 0.0f; break;
+        case Kind::kClip: v = std::min(std::max(v, t.act.alpha), t.act.beta); break;
+        case Kind::kLeakyRelu: v = v >= 0.0f ? v : t.act.alpha * v; break;
+        default: break;
+      }
+      y[i] = v;
+    }
+  }
+}
+
+void f32_conv_direct_portable_tile(const ConvDirectTile& t) {
+  float acc[MR * NR] = {};
+  if (!t.first) std::copy(t.partial, t.partial + MR * NR, acc);
+  const float* w = t.w;
+  for (int64_t s = 0; s < t.nseg; ++s) {
+    const int64_t off = t.seg_off[s];
+    for (int64_t k = 0; k < t.seg_len; ++k, w += NR)
+      for (int i = 0; i < MR; ++i) {
+        const float a = t.a[i][off + k];
+        for (int j = 0; j < NR; ++j) acc[i * NR + j] += a * w[j];
+      }
+  }
+  if (t.last)
+    conv_direct_store_tile(acc, t);
+  else
+    std::copy(acc, acc + MR * NR, t.partial);
+}
+
+void f32_conv_direct_portable_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
+                                       float* dst, int64_t block_stride) {
+  const int64_t CB = std::min<int64_t>(C, kConvDirectChannelBlock);
+  for (int64_t c0 = 0; c0 < C; c0 += CB) {
+    float* block = dst + c0 / CB * block_stride;
+    for (int64_t w = 0; w < width; ++w)
+      for (int64_t ci = 0; ci < CB; ++ci)
+        block[w * CB + ci] = c0 + ci < C ? src[(c0 + ci) * plane + w * step] : 0.0f;
+  }
+}
+
+std::span<const ConvDirectVariant> conv_direct_variants() {
+#define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred) ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_pack_row},
+  static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
+#undef ONYXRT_CONV_DIRECT_ENTRY
+  return variants;
+}
+
+const ConvDirectVariant& conv_direct_selected_variant() {
+  static const ConvDirectVariant& selected = []() -> const ConvDirectVariant& {
+    for (const ConvDirectVariant& v : conv_direct_variants())
+      if (v.supported(cpu_features())) return v;
+    return conv_direct_variants().back();
+  }();
+  return selected;
+}
+
+bool conv_direct_supports(const Window3d& w) {
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad_begin[0] != 0 || w.pad_end[0] != 0) return false;
+  for (int d = 1; d < 3; ++d)  // padding past the window's own reach would only inflate the copy
+    if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
+      return false;
+  const bool pointwise = w.kernel[1] == 1 && w.kernel[2] == 1 && w.stride[1] == 1 && w.stride[2] == 1;
+  return !pointwise;
+}
+
+bool conv_direct_preferred(const Window3d& w) {
+  return conv_direct_supports(w) && &conv_direct_selected_variant() != &conv_direct_variants().back();
+}
+
+ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
+                                           int64_t kw) {
+  ConvDirectWeights packed;
+  packed.out_channels = out_channels, packed.in_channels = in_channels, packed.kh = kh, packed.kw = kw;
+  const int64_t CB = std::min<int64_t>(in_channels, kConvDirectChannelBlock), Cb = (in_channels + CB - 1) / CB;
+  packed.data.resize(static_cast<size_t>((out_channels + NR - 1) / NR * Cb * CB * kh * kw * NR));
+  pack_weights_into(w, out_channels, in_channels, kh, kw, packed.data.data());
+  return packed;
+}
+
+int64_t conv_direct_workspace_size(const ConvDirectArgs& a) {
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels);
+  return p.xp_floats + (a.packed_w ? 0 : p.w_floats);
+}
+
+void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels);
+  if (a.batch == 0 || p.P == 0 || p.M == 0) return;
+  const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
+  float* xp = workspace;
+  const float* pw = nullptr;
+  if (a.packed_w) {
+    pw = a.packed_w->data.data();
+  } else {
+    float* dst = xp + p.xp_floats;
+    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, dst);
+    pw = dst;
+  }
+  const int64_t in_size = p.C * p.in_h * p.in_w, out_size = p.M * p.P;
+  for (int64_t n = 0; n < a.batch; ++n) {
+    pad_channels_blocked(p, a.x + n * in_size, xp, v.pack_row, pool);
+    run_tiles(p, a, xp, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, pool);
+  }
+}
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,128 @@
+// Direct (im2col-free) float convolution for 1-D and 2-D windows with group 1.
+//
+// The input of each image is copied once into a zero-bordered channel-blocked buffer
+// [C / 8][Hp][Wp][8] (NCHW8c; fewer than 8 channels stay one block). An output pixel then reads,
+// for each channel block and kernel row, one contiguous run of KW * 8 floats, so the convolution
+// is a GEMM whose A rows are pixels addressed in place: no column matrix is unfolded. A tile
+// computes 6 output pixels x 16 output channels in registers, broadcasting the pixels' inputs
+// against filters packed 16 channels wide (constant filters are packed once at session creation).
+// K is walked a few channel blocks at a time over a group of tiles, so that the filter rows and
+// the input rows of a chunk stay in L1. Tiles run over the flat pixel index, so rows of the
+// output never leave a tile ragged except the last. Each tile transposes its registers into NCHW
+// and adds the bias and the residual and applies the activation on the way out.
+//
+// Against im2col + SGEMM this reads the input once instead of writing and re-reading
+// kernel-size copies of it, and small outputs (7x7 maps) tile by 6 pixels instead of 16.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "kernels/conv_activation.h"
+#include "kernels/ref/window.h"
+
+namespace onyxrt {
+class ThreadPool;
+}
+
+namespace onyxrt::kernels {
+
+constexpr int kConvDirectPixels = 6;     // MR: output pixels per tile
+constexpr int kConvDirectChannels = 16;  // NR: output channels per tile
+constexpr int kConvDirectChannelBlock = 8;  // input channels per block of the copy
+
+// One tile: acc[i][j] (i < 6 pixels, j < 16 channels) = (first ? 0 : partial[i * 16 + j]) +
+// sum over segments s and t < seg_len of a[i][seg_off[s] + t] * w[(s * seg_len + t) * 16 + j].
+// A tile that is not `last` stores acc to `partial` (the driver splits long K so that the
+// filter chunk stays in L1 across tiles); the last one writes
+// y[j * ldy + i] = act(acc[i][j] + bias[j] + z[j * ldy + i]) for i < rows, j < cols: NCHW output
+// directly. Every a[i] must be readable (tail pixels point at a valid pixel). `act` holds only
+// kinds that fit the SGEMM epilogue; the driver applies the others after.
+struct ConvDirectTile {
+  const float* a[kConvDirectPixels];
+  const int64_t* seg_off;
+  int64_t nseg;
+  int64_t seg_len;
+  const float* w;
+  float* partial;  // [6][16], 32-byte aligned: read unless first, written unless last
+  bool first, last;
+  float* y;
+  int64_t ldy;
+  int rows, cols;
+  const float* bias;  // the tile's first channel's, or null
+  const float* z;     // laid out as y, or null
+  ConvActivation act;
+};
+using ConvDirectTileFn = void (*)(const ConvDirectTile& t);
+
+// One image row into the blocked copy: with CB = min(C, 8), dst[(c / CB) * block_stride +
+// w * CB + c % CB] = src[c * plane + w * step] for c < C, w < width, and 0 for the channels of
+// the last block past C.
+using ConvDirectPackRowFn = void (*)(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
+                                     float* dst, int64_t block_stride);
+
+// X(prefix, cpu_predicate): each variant is prefix##_tile and prefix##_pack_row.
+#define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
+  X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
+  X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
+
+#define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
+  void prefix##_tile(const ConvDirectTile& t);           \
+  void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
+                         int64_t block_stride);
+ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
+#undef ONYXRT_DECLARE_CONV_DIRECT_VARIANT
+
+struct ConvDirectVariant {
+  const char* name;
+  bool (*supported)(const CpuFeatures&);
+  ConvDirectTileFn tile;
+  ConvDirectPackRowFn pack_row;
+};
+
+// The output step of every variant's tile: acc is [6][16] row-major. Vector tiles call it for
+// their ragged edges.
+void conv_direct_store_tile(const float* acc, const ConvDirectTile& t);
+
+// Every variant compiled in, best first; the last one is portable.
+std::span<const ConvDirectVariant> conv_direct_variants();
+// The first variant cpu_features() supports; chosen once.
+const ConvDirectVariant& conv_direct_selected_variant();
+
+// True when the direct path can run `w` (group 1 is the caller's check): dim 0 trivial, and a
+// window that is not a plain 1x1 stride-1 unpadded one (that is already a GEMM on x itself).
+bool conv_direct_supports(const Window3d& w);
+// True when conv_f32 should take the direct path: supported, and a vector tile kernel is
+// selected (on a portable-only CPU the SGEMM path is as fast and better tested).
+bool conv_direct_preferred(const Window3d& w);
+
+// Filters [M, C, KH, KW] packed for the tiles: for each block of 16 output channels, K = (C
+// rounded up to the channel block) * KH * KW rows of 16 floats, K ordered (channel block, kh, kw,
+// channel in block); channels past M or C are zero.
+struct ConvDirectWeights {
+  int64_t out_channels = 0, in_channels = 0, kh = 0, kw = 0;
+  std::vector<float> data;
+};
+ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
+                                           int64_t kw);
+
+struct ConvDirectArgs {
+  Window3d win;
+  int64_t batch = 0, in_channels = 0, out_channels = 0;
+  const float* x = nullptr;     // [batch, C, in...]
+  const float* w = nullptr;     // [M, C, kernel...]; unused when packed_w is set
+  const float* bias = nullptr;  // [M] or null
+  const float* z = nullptr;     // [batch, M, out...] or null: added before the activation
+  float* y = nullptr;           // [batch, M, out...]
+  ConvActivation act;
+  const ConvDirectWeights* packed_w = nullptr;
+  const ConvDirectVariant* variant = nullptr;  // null: conv_direct_selected_variant()
+};
+
+// Floats of scratch conv_direct_f32 needs (the padded input, and the packed filters when not
+// pre-packed).
+int64_t conv_direct_workspace_size(const ConvDirectArgs& a);
+void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
+
+}  // namespace onyxrt::kernels

@@ -1,0 +1,138 @@
+// AVX2+FMA direct convolution: the 6-pixel x 16-channel tile in 12 ymm accumulators (the register
+// shape of the SGEMM's 6x16 kernel, with the pixels' inputs broadcast straight from the padded
+// channels-last image through six row pointers), its in-register transpose to NCHW with the
+// bias / residual / activation epilogue, and the 8x8-transposing row copy into the 8-channel blocks.
+#include <immintrin.h>
+
+#include "kernels/conv_direct.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+// r[j] becomes column j of the 8x8 block held in r[0..7].
+inline void transpose8x8(__m256 r[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(u0, u4, 0x20), r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+  r[2] = _mm256_permute2f128_ps(u2, u6, 0x20), r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+  r[4] = _mm256_permute2f128_ps(u0, u4, 0x31), r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+  r[6] = _mm256_permute2f128_ps(u2, u6, 0x31), r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
+inline __m256 load6(const float* p) {
+  const __m128 lo = _mm_loadu_ps(p);
+  const __m128 hi = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p + 4)));
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
+}
+
+inline void store6(float* p, __m256 v) {
+  _mm_storeu_ps(p, _mm256_castps256_ps128(v));
+  _mm_store_sd(reinterpret_cast<double*>(p + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
+}
+
+// Channels [j0, j0 + 8) of a full tile: acc[i] holds pixel i's 8 channels.
+inline void store_half(const __m256 acc[6], int j0, const ConvDirectTile& t) {
+  using Kind = ConvActivation::Kind;
+  __m256 r[8] = {acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], _mm256_setzero_ps(), _mm256_setzero_ps()};
+  transpose8x8(r);
+  const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(t.act.alpha), hi = _mm256_set1_ps(t.act.beta);
+  for (int j = 0; j < 8; ++j) {
+    __m256 v = r[j];
+    if (t.bias) v = _mm256_add_ps(v, _mm256_set1_ps(t.bias[j0 + j]));
+    if (t.z) v = _mm256_add_ps(v, load6(t.z + (j0 + j) * t.ldy));
+    switch (t.act.kind) {
+      case Kind::kRelu: v = _mm256_max_ps(v, zero); break;
+      case Kind::kClip: v = _mm256_min_ps(hi, _mm256_max_ps(lo, v)); break;  // NaN passes, as in the portable step
+      case Kind::kLeakyRelu: v = _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ)); break;
+      default: break;
+    }
+    store6(t.y + (j0 + j) * t.ldy, v);
+  }
+}
+
+}  // namespace
+
+void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+  if (t.first) {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+  } else {
+    const float* p = t.partial;
+    c00 = _mm256_load_ps(p), c01 = _mm256_load_ps(p + 8), c10 = _mm256_load_ps(p + 16);
+    c11 = _mm256_load_ps(p + 24), c20 = _mm256_load_ps(p + 32), c21 = _mm256_load_ps(p + 40);
+    c30 = _mm256_load_ps(p + 48), c31 = _mm256_load_ps(p + 56), c40 = _mm256_load_ps(p + 64);
+    c41 = _mm256_load_ps(p + 72), c50 = _mm256_load_ps(p + 80), c51 = _mm256_load_ps(p + 88);
+  }
+  const float* w = t.w;
+  for (int64_t s = 0; s < t.nseg; ++s) {
+    const int64_t off = t.seg_off[s];
+    const float *a0 = t.a[0] + off, *a1 = t.a[1] + off, *a2 = t.a[2] + off;
+    const float *a3 = t.a[3] + off, *a4 = t.a[4] + off, *a5 = t.a[5] + off;
+#pragma GCC unroll 4
+    for (int64_t k = 0; k < t.seg_len; ++k, w += 16) {
+      const __m256 b0 = _mm256_loadu_ps(w), b1 = _mm256_loadu_ps(w + 8);
+      __m256 a = _mm256_broadcast_ss(a0 + k);
+      c00 = _mm256_fmadd_ps(a, b0, c00), c01 = _mm256_fmadd_ps(a, b1, c01);
+      a = _mm256_broadcast_ss(a1 + k);
+      c10 = _mm256_fmadd_ps(a, b0, c10), c11 = _mm256_fmadd_ps(a, b1, c11);
+      a = _mm256_broadcast_ss(a2 + k);
+      c20 = _mm256_fmadd_ps(a, b0, c20), c21 = _mm256_fmadd_ps(a, b1, c21);
+      a = _mm256_broadcast_ss(a3 + k);
+      c30 = _mm256_fmadd_ps(a, b0, c30), c31 = _mm256_fmadd_ps(a, b1, c31);
+      a = _mm256_broadcast_ss(a4 + k);
+      c40 = _mm256_fmadd_ps(a, b0, c40), c41 = _mm256_fmadd_ps(a, b1, c41);
+      a = _mm256_broadcast_ss(a5 + k);
+      c50 = _mm256_fmadd_ps(a, b0, c50), c51 = _mm256_fmadd_ps(a, b1, c51);
+    }
+  }
+  if (!t.last) {
+    float* p = t.partial;
+    _mm256_store_ps(p, c00), _mm256_store_ps(p + 8, c01), _mm256_store_ps(p + 16, c10);
+    _mm256_store_ps(p + 24, c11), _mm256_store_ps(p + 32, c20), _mm256_store_ps(p + 40, c21);
+    _mm256_store_ps(p + 48, c30), _mm256_store_ps(p + 56, c31), _mm256_store_ps(p + 64, c40);
+    _mm256_store_ps(p + 72, c41), _mm256_store_ps(p + 80, c50), _mm256_store_ps(p + 88, c51);
+    return;
+  }
+  if (t.rows == kConvDirectPixels && t.cols == kConvDirectChannels) {
+    const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
+    store_half(lo, 0, t);
+    store_half(hi, 8, t);
+    return;
+  }
+  alignas(32) float acc[kConvDirectPixels * kConvDirectChannels];
+  const __m256 all[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+  for (int i = 0; i < 12; ++i) _mm256_store_ps(acc + 8 * i, all[i]);
+  conv_direct_store_tile(acc, t);
+}
+
+void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
+                                   float* dst, int64_t block_stride) {
+  if (C % kConvDirectChannelBlock != 0) {  // a short block: the first layer's 3 channels, or a ragged C
+    f32_conv_direct_portable_pack_row(src, plane, step, C, width, dst, block_stride);
+    return;
+  }
+  const int64_t w_full = width / 8 * 8;
+  for (int64_t c0 = 0; c0 < C; c0 += 8, dst += block_stride) {
+    for (int64_t w0 = 0; w0 < w_full; w0 += 8) {
+      __m256 r[8];
+      for (int c = 0; c < 8; ++c) {
+        const float* s = src + (c0 + c) * plane + w0 * step;
+        r[c] = step == 1 ? _mm256_loadu_ps(s)
+                         : _mm256_setr_ps(s[0], s[step], s[2 * step], s[3 * step], s[4 * step], s[5 * step],
+                                          s[6 * step], s[7 * step]);
+      }
+      transpose8x8(r);
+      for (int w = 0; w < 8; ++w) _mm256_storeu_ps(dst + (w0 + w) * 8, r[w]);
+    }
+    for (int64_t w = w_full; w < width; ++w)
+      for (int64_t c = 0; c < 8; ++c) dst[w * 8 + c] = src[(c0 + c) * plane + w * step];
+  }
+}
+
+}  // namespace onyxrt::kernels

@@ -1,7 +1,8 @@
 // Direct (im2col-free) float convolution for 1-D and 2-D windows with group 1.
 //
 // The input of each image is copied once into a zero-bordered channel-blocked buffer
-// [C / 8][Hp][Wp][8] (NCHW8c; fewer than 8 channels stay one block). An output pixel then reads,
+// [C / 8][Hp][Wp][8] (NCHW8c; fewer than 8 channels stay one block, and a 1x1 window, which
+// reads no neighbours, takes all C as one block: channels-last). An output pixel then reads,
 // for each channel block and kernel row, one contiguous run of KW * 8 floats, so the convolution
 // is a GEMM whose A rows are pixels addressed in place: no column matrix is unfolded. A tile
 // computes 6 output pixels x 16 output channels in registers, broadcasting the pixels' inputs
@@ -56,11 +57,11 @@ struct ConvDirectTile {
 };
 using ConvDirectTileFn = void (*)(const ConvDirectTile& t);
 
-// One image row into the blocked copy: with CB = min(C, 8), dst[(c / CB) * block_stride +
-// w * CB + c % CB] = src[c * plane + w * step] for c < C, w < width, and 0 for the channels of
-// the last block past C.
+// One image row into the blocked copy: dst[(c / CB) * block_stride + w * CB + c % CB] =
+// src[c * plane + w * step] for c < C, w < width, and 0 for the channels of the last block past
+// C. CB is min(C, 8), or C itself for 1x1 windows.
 using ConvDirectPackRowFn = void (*)(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
-                                     float* dst, int64_t block_stride);
+                                     float* dst, int64_t CB, int64_t block_stride);
 
 // X(prefix, cpu_predicate): each variant is prefix##_tile and prefix##_pack_row.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
@@ -70,7 +71,7 @@ using ConvDirectPackRowFn = void (*)(const float* src, int64_t plane, int64_t st
 #define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
   void prefix##_tile(const ConvDirectTile& t);           \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
-                         int64_t block_stride);
+                         int64_t CB, int64_t block_stride);
 ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
 #undef ONYXRT_DECLARE_CONV_DIRECT_VARIANT
 

@@ -168,6 +168,37 @@ TEST_P(ConvDirectVariantTest, PrepackingAndThreadsDoNotChangeTheResult) {
   }
 }
 
+// K past one L1 chunk: 3x3 windows over many channel blocks, and 1x1 runs cut into pieces (C
+// with and without a multiple-of-8 piece length, and one whose only divisors make tiny pieces).
+TEST_P(ConvDirectVariantTest, LongKIsRunInChunks) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  struct Case { int64_t C, M, k, stride, size; };
+  for (const Case c : {Case{72, 20, 3, 1, 9}, Case{130, 17, 3, 2, 7}, Case{520, 18, 1, 1, 5}, Case{517, 16, 1, 2, 7},
+                       Case{1024, 33, 1, 1, 4}, Case{389, 7, 1, 1, 6}}) {
+    Problem p;
+    ConvDirectArgs& a = p.args;
+    a.batch = 1, a.in_channels = c.C, a.out_channels = c.M;
+    a.win.in[1] = a.win.in[2] = c.size;
+    a.win.kernel[1] = a.win.kernel[2] = c.k;
+    a.win.stride[1] = a.win.stride[2] = c.stride;
+    a.win.pad_begin[1] = a.win.pad_begin[2] = a.win.pad_end[1] = a.win.pad_end[2] = c.k / 2;
+    a.win.out[1] = a.win.out[2] = (c.size + 2 * (c.k / 2) - c.k) / c.stride + 1;
+    p.x.resize(c.C * a.win.in_size());
+    p.w.resize(c.M * c.C * c.k * c.k);
+    p.bias.resize(c.M);
+    for (auto* v : {&p.x, &p.w, &p.bias})
+      for (float& e : *v) e = value(rng);
+    a.x = p.x.data(), a.w = p.w.data(), a.bias = p.bias.data();
+    std::vector<double> want, magnitude;
+    reference(p, want, magnitude);
+    const std::vector<float> got = run(p, variant(), nullptr, nullptr);
+    for (size_t j = 0; j < got.size(); ++j)
+      ASSERT_NEAR(got[j], want[j], 4e-7 * (c.C * c.k * c.k + 2) * magnitude[j] + 1e-6)
+          << variant().name << " C " << c.C << " kernel " << c.k << " stride " << c.stride << " at " << j;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectVariantTest,
                          ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
                          [](const ::testing::TestParamInfo<int>& info) {

@@ -27,13 +27,13 @@ inline void transpose8x8(__m256 r[8]) {
 
 inline __m256 load6(const float* p) {
   const __m128 lo = _mm_loadu_ps(p);
-  const __m128 hi = _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p + 4)));
+  const __m128 hi = _mm_castsi128_ps(_mm_loadu_si64(p + 4));  // unaligned 2 floats, no UB
   return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
 }
 
 inline void store6(float* p, __m256 v) {
   _mm_storeu_ps(p, _mm256_castps256_ps128(v));
-  _mm_store_sd(reinterpret_cast<double*>(p + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
+  _mm_storeu_si64(p + 4, _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
 }
 
 // Channels [j0, j0 + 8) of a full tile: acc[i] holds pixel i's 8 channels.
@@ -112,13 +112,14 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
 }
 
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
-                                   float* dst, int64_t block_stride) {
-  if (C % kConvDirectChannelBlock != 0) {  // a short block: the first layer's 3 channels, or a ragged C
-    f32_conv_direct_portable_pack_row(src, plane, step, C, width, dst, block_stride);
+                                   float* dst, int64_t CB, int64_t block_stride) {
+  if (C % 8 != 0 || CB % 8 != 0) {  // a short block: the first layer's 3 channels, or a ragged C
+    f32_conv_direct_portable_pack_row(src, plane, step, C, width, dst, CB, block_stride);
     return;
   }
   const int64_t w_full = width / 8 * 8;
-  for (int64_t c0 = 0; c0 < C; c0 += 8, dst += block_stride) {
+  for (int64_t c0 = 0; c0 < C; c0 += 8) {
+    float* out = dst + c0 / CB * block_stride + c0 % CB;
     for (int64_t w0 = 0; w0 < w_full; w0 += 8) {
       __m256 r[8];
       for (int c = 0; c < 8; ++c) {
@@ -128,10 +129,10 @@ void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step
                                           s[6 * step], s[7 * step]);
       }
       transpose8x8(r);
-      for (int w = 0; w < 8; ++w) _mm256_storeu_ps(dst + (w0 + w) * 8, r[w]);
+      for (int w = 0; w < 8; ++w) _mm256_storeu_ps(out + (w0 + w) * CB, r[w]);
     }
     for (int64_t w = w_full; w < width; ++w)
-      for (int64_t c = 0; c < 8; ++c) dst[w * 8 + c] = src[(c0 + c) * plane + w * step];
+      for (int64_t c = 0; c < 8; ++c) out[w * CB + c] = src[(c0 + c) * plane + w * step];
   }
 }
 

@@ -63,13 +63,33 @@ using ConvDirectTileFn = void (*)(const ConvDirectTile& t);
 using ConvDirectPackRowFn = void (*)(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
                                      float* dst, int64_t CB, int64_t block_stride);
 
-// X(prefix, cpu_predicate): each variant is prefix##_tile and prefix##_pack_row.
+// Depthwise (group == C == M) on the same blocked copy: out[i][j] for pixel i < 8 and channel
+// j < 8 of one channel block = sum over taps t of a[i][tap_off[t] + j] * w[t * 8 + j], then
+// y[j * ldy + i] = act(out[i][j] + bias[j] + z[j * ldy + i]) for i < rows, j < cols. Eight
+// channels share each vector, so no window ever straddles a vector lane.
+constexpr int kConvDirectDwPixels = 8;
+struct ConvDirectDwTile {
+  const float* a[kConvDirectDwPixels];
+  const int64_t* tap_off;
+  int64_t taps;
+  const float* w;
+  float* y;
+  int64_t ldy;
+  int rows, cols;
+  const float* bias;
+  const float* z;
+  ConvActivation act;
+};
+using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
+
+// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile and prefix##_pack_row.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
 
 #define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
   void prefix##_tile(const ConvDirectTile& t);           \
+  void prefix##_dw_tile(const ConvDirectDwTile& t);      \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
                          int64_t CB, int64_t block_stride);
 ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
@@ -79,12 +99,15 @@ struct ConvDirectVariant {
   const char* name;
   bool (*supported)(const CpuFeatures&);
   ConvDirectTileFn tile;
+  ConvDirectDwTileFn dw_tile;
   ConvDirectPackRowFn pack_row;
 };
 
 // The output step of every variant's tile: acc is [6][16] row-major. Vector tiles call it for
 // their ragged edges.
 void conv_direct_store_tile(const float* acc, const ConvDirectTile& t);
+// The same for the depthwise tile: acc is [8 pixels][8 channels] row-major.
+void conv_direct_store_dw_tile(const float* acc, const ConvDirectDwTile& t);
 
 // Every variant compiled in, best first; the last one is portable.
 std::span<const ConvDirectVariant> conv_direct_variants();
@@ -120,6 +143,14 @@ struct ConvDirectArgs {
   const ConvDirectWeights* packed_w = nullptr;
   const ConvDirectVariant* variant = nullptr;  // null: conv_direct_selected_variant()
 };
+
+// True when conv_f32 should run a depthwise convolution (group == C == M) on the blocked copy:
+// a 1-D/2-D window, at least one full block of 8 channels, a vector tile selected, and not a
+// large stride-1 plane (the per-plane kernel of depthwise_conv.h is faster there).
+bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
+// Depthwise on the blocked copy: args.out_channels == args.in_channels, args.w is [C, 1, kernel...].
+int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
+void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
 
 // Floats of scratch conv_direct_f32 needs (the padded input, and the packed filters when not
 // pre-packed).

@@ -61,7 +61,7 @@ ConvPackedWeights conv_f32_pack_direct_weights(const float* w, int64_t out_chann
 }
 
 int64_t conv_f32_workspace_size(const ConvF32Args& a, int threads) {
-  if (is_depthwise(a)) return 0;
+  if (is_depthwise(a)) return conv_direct_dw_preferred(a.win, a.in_channels) ? conv_direct_dw_workspace_size(direct_args(a)) : 0;
   if (use_direct(a)) return conv_direct_workspace_size(direct_args(a));
   const int64_t jobs = a.batch * a.group;
   return col_floats(a) * (split_by_job(jobs, threads) ? threads : 1);
@@ -72,6 +72,8 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
   const int64_t P = g.out_size(), in_size = g.in_size();
   if (a.batch == 0 || a.out_channels == 0 || P == 0) return;
 
+  if (is_depthwise(a) && conv_direct_dw_preferred(g, a.in_channels))
+    return conv_direct_dw_f32(direct_args(a), workspace, pool);
   if (is_depthwise(a)) {
     // One plane of work is P * kernel_size multiply-adds; blocks of at least ~32k keep the pool's
     // per-block overhead small on small feature maps.

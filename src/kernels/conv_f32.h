@@ -1,7 +1,8 @@
 // Float convolution, NCHW, 1-3 spatial dims, groups, with a fused bias, residual Z and
 // activation: the one compute path of Conv and com.microsoft FusedConv.
 //
-// Paths: depthwise 1-D/2-D (group == C == M) goes to the direct plane kernel; other group-1 1-D/2-D
+// Paths: depthwise 1-D/2-D (group == C == M) goes to the channel-blocked depthwise tiles of
+// conv_direct.h where preferred, else to the direct plane kernel; other group-1 1-D/2-D
 // windows that are not plain 1x1 stride-1 take the direct tile path (kernels/conv_direct.h) when
 // the CPU has its vector tile; everything else is column unfolding (skipped for 1x1 stride-1 unpadded kernels, where x is the column matrix) and
 // one SGEMM per (image, group) with weights as A, the columns as B, and bias (per row), Z (the

@@ -199,6 +199,53 @@ TEST_P(ConvDirectVariantTest, LongKIsRunInChunks) {
   }
 }
 
+// Depthwise on the blocked copy: channel counts around the block of 8 (a ragged last block),
+// every in-tile activation and a post-pass one, residual, strides, dilations, asymmetric pads,
+// pixel counts that leave the last 8-pixel tile ragged; against the reference per channel.
+TEST_P(ConvDirectVariantTest, DepthwiseMatchesReference) {
+  std::mt19937 rng(31 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
+  for (int i = 0; i < 150; ++i) {
+    Problem base = random_problem(rng, i);  // its window; channels and filters are redrawn
+    ConvDirectArgs& a = base.args;
+    const int64_t C = 8 + rng() % 33;
+    a.in_channels = a.out_channels = C;
+    a.act.kind = kinds[i % 5];
+    const int64_t P = a.win.out_size(), ks = a.win.kernel_size(), in_size = a.win.in_size();
+    base.x.resize(a.batch * C * in_size);
+    base.w.resize(C * ks);
+    base.bias.resize(rng() % 2 ? C : 0);
+    base.z.resize(rng() % 2 ? a.batch * C * P : 0);
+    for (auto* v : {&base.x, &base.w, &base.bias, &base.z})
+      for (float& e : *v) e = value(rng);
+    a.x = base.x.data(), a.w = base.w.data();
+    a.bias = base.bias.empty() ? nullptr : base.bias.data();
+    a.z = base.z.empty() ? nullptr : base.z.data();
+    a.variant = &variant();
+    std::vector<float> got(a.batch * C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN);
+    a.y = got.data();
+    conv_direct_dw_f32(a, ws.data(), nullptr);
+    std::vector<double> col(conv_col_size(a.win, 1)), want(P), mag(P);
+    for (int64_t n = 0; n < a.batch; ++n)
+      for (int64_t c = 0; c < C; ++c) {
+        std::vector<double> x(in_size), xa(in_size), w(ks), wa(ks);
+        for (int64_t e = 0; e < in_size; ++e) x[e] = base.x[(n * C + c) * in_size + e], xa[e] = std::fabs(x[e]);
+        for (int64_t e = 0; e < ks; ++e) w[e] = base.w[c * ks + e], wa[e] = std::fabs(w[e]);
+        const double b = a.bias ? a.bias[c] : 0.0, ba = std::fabs(b);
+        conv_3d_ref<double>(a.win, 1, 1, x.data(), w.data(), &b, want.data(), col.data());
+        conv_3d_ref<double>(a.win, 1, 1, xa.data(), wa.data(), &ba, mag.data(), col.data());
+        for (int64_t q = 0; q < P; ++q) {
+          const int64_t at = (n * C + c) * P + q;
+          const double zv = a.z ? a.z[at] : 0.0;
+          ASSERT_NEAR(got[at], activate(a.act, want[q] + zv), 4e-7 * (ks + 2) * (mag[q] + std::fabs(zv)) + 1e-6)
+              << variant().name << " " << base.text << " C " << C << " act " << int(a.act.kind) << " channel " << c
+              << " pixel " << q;
+        }
+      }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectVariantTest,
                          ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
                          [](const ::testing::TestParamInfo<int>& info) {

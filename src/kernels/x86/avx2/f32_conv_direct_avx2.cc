@@ -111,6 +111,47 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
   conv_direct_store_tile(acc, t);
 }
 
+void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {
+  using Kind = ConvActivation::Kind;
+  // Named accumulators: an array here was kept in memory and zeroed with rep stos.
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  const float *a0 = t.a[0], *a1 = t.a[1], *a2 = t.a[2], *a3 = t.a[3];
+  const float *a4 = t.a[4], *a5 = t.a[5], *a6 = t.a[6], *a7 = t.a[7];
+  for (int64_t k = 0; k < t.taps; ++k) {
+    const __m256 w = _mm256_loadu_ps(t.w + 8 * k);
+    const int64_t off = t.tap_off[k];
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a0 + off), w, s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a1 + off), w, s1);
+    s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a2 + off), w, s2);
+    s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a3 + off), w, s3);
+    s4 = _mm256_fmadd_ps(_mm256_loadu_ps(a4 + off), w, s4);
+    s5 = _mm256_fmadd_ps(_mm256_loadu_ps(a5 + off), w, s5);
+    s6 = _mm256_fmadd_ps(_mm256_loadu_ps(a6 + off), w, s6);
+    s7 = _mm256_fmadd_ps(_mm256_loadu_ps(a7 + off), w, s7);
+  }
+  __m256 acc[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+  if (t.rows != 8 || t.cols != 8) {
+    alignas(32) float tmp[64];
+    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
+    conv_direct_store_dw_tile(tmp, t);
+    return;
+  }
+  transpose8x8(acc);  // acc[j]: channel j's 8 pixels
+  const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(t.act.alpha), hi = _mm256_set1_ps(t.act.beta);
+  for (int j = 0; j < 8; ++j) {
+    __m256 v = acc[j];
+    if (t.bias) v = _mm256_add_ps(v, _mm256_set1_ps(t.bias[j]));
+    if (t.z) v = _mm256_add_ps(v, _mm256_loadu_ps(t.z + j * t.ldy));
+    switch (t.act.kind) {
+      case Kind::kRelu: v = _mm256_max_ps(v, zero); break;
+      case Kind::kClip: v = _mm256_min_ps(hi, _mm256_max_ps(lo, v)); break;
+      case Kind::kLeakyRelu: v = _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ)); break;
+      default: break;
+    }
+    _mm256_storeu_ps(t.y + j * t.ldy, v);
+  }
+}
+
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
                                    float* dst, int64_t CB, int64_t block_stride) {
   if (C % 8 != 0 || CB % 8 != 0) {  // a short block: the first layer's 3 channels, or a ragged C

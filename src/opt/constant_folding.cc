@@ -25,12 +25,20 @@ constexpr size_t kFreeFoldBytes = size_t(1) << 20;
 // folding does.
 constexpr size_t kWeightFoldBytes = size_t(512) << 20;
 
-bool only_read_as_weight(const ir::Value* v) {
+// Readers that only reshape their input 0 pass the question on to their own readers (light_*
+// models Reshape the ConstantOfShape classifier weight before the Gemm).
+bool only_read_as_weight(const ir::Value* v, int depth = 0) {
   static const std::set<std::string> weight_readers = {"Conv", "ConvTranspose", "Gemm", "MatMul", "FusedConv",
                                                        "FusedMatMul"};
-  if (v->consumers.empty()) return false;
+  static const std::set<std::string> reshapers = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose"};
+  if (v->consumers.empty() || depth > 4) return false;
   for (const ir::Node* c : v->consumers) {
-    if (!weight_readers.count(c->op_type) || c->inputs.empty() || c->inputs[0] == v) return false;
+    if (c->inputs.empty()) return false;
+    if (reshapers.count(c->op_type) && c->inputs[0] == v) {
+      if (c->outputs.size() != 1 || !c->outputs[0] || !only_read_as_weight(c->outputs[0], depth + 1)) return false;
+      continue;
+    }
+    if (!weight_readers.count(c->op_type) || c->inputs[0] == v) return false;
   }
   return true;
 }

@@ -300,6 +300,31 @@ def test_a_weight_built_by_constant_of_shape_is_folded_beyond_the_size_limit(tmp
     np.testing.assert_allclose(out[0], _run_ort(model, feeds)[0], rtol=1e-5)
 
 
+def test_a_weight_reshaped_before_its_gemm_is_folded_too(tmp_path):
+    # The light_* classifier: ConstantOfShape -> Reshape -> Gemm's B. Both fold away.
+    shape = _const("shape", np.array([1024, 1000], np.int64))
+    new_shape = _const("new_shape", np.array([1000, 1024], np.int64))
+    fill = helper.make_tensor("fill", TensorProto.FLOAT, [1], [0.02])
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["w"], value=fill),
+             helper.make_node("Reshape", ["w", "new_shape"], ["wr"]),
+             helper.make_node("Gemm", ["x", "wr"], ["y"], transB=1)]
+    model = _model(nodes, [_vi("x", [2, 1024])], [_vi("y", None)], [shape, new_shape])
+    feeds = {"x": _f32(2, 1024)}
+    out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert ops["ConstantOfShape"] == 0 and ops["Reshape"] == 0, ops
+    np.testing.assert_allclose(out[0], _run_ort(model, feeds)[0], rtol=1e-5)
+
+
+def test_a_large_constant_of_shape_reshaped_into_data_is_not_folded(tmp_path):
+    shape = _const("shape", np.array([512, 1024], np.int64))
+    new_shape = _const("new_shape", np.array([1024, 512], np.int64))
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["z"]), helper.make_node("Reshape", ["z", "new_shape"], ["zr"]),
+             helper.make_node("Add", ["x", "zr"], ["y"])]
+    model = _model(nodes, [_vi("x", [1024, 512])], [_vi("y", None)], [shape, new_shape])
+    _, ops = _run_onyxrt(model, {"x": _f32(1024, 512)}, 99, tmp_path=tmp_path)
+    assert ops["ConstantOfShape"] == 1, ops
+
+
 def test_a_large_constant_of_shape_read_as_data_is_not_folded(tmp_path):
     shape = _const("shape", np.array([512, 1024], np.int64))
     nodes = [helper.make_node("ConstantOfShape", ["shape"], ["z"]), helper.make_node("Add", ["x", "z"], ["y"])]

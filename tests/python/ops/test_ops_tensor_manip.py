@@ -301,7 +301,8 @@ def test_compress(axis, dtype):
 
 
 @pytest.mark.parametrize("value", [None, np.array([7], np.int32), np.array([1.5], np.float64), np.array([True])], ids=str)
-@pytest.mark.parametrize("shape", [[2, 3], [0, 4], []], ids=str)
+# [5, 7] and [3, 1001]: fills that are not powers of two (the kernel doubles its copies).
+@pytest.mark.parametrize("shape", [[2, 3], [0, 4], [], [5, 7], [3, 1001]], ids=str)
 def test_constant_of_shape(value, shape):
     attrs = {} if value is None else dict(value=numpy_helper.from_array(value))
     check(helper.make_node("ConstantOfShape", ["s"], ["y"], **attrs), {"s": i64(shape)}, {"y": None}, 9)

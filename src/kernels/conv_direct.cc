@@ -332,9 +332,11 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
   for (int d = 1; d < 3; ++d)
     if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
       return false;
-  // Stride-1 planes of 2048+ pixels stay on the per-plane kernel, which reads NCHW in place:
-  // there the blocked copy costs more than it saves (measured 0.42 vs 0.82 ms at 144 x 56x56).
+  // Large planes stay on the per-plane kernel, which reads NCHW in place: there the blocked copy
+  // (one more write and read of an input that no longer fits L2) costs more than it saves.
+  // Measured: 144 x 56x56 stride 1, 0.42 vs 0.82 ms; 96 x 112x112 stride 2, 1.07 vs 2.0 ms.
   if (w.stride[1] == 1 && w.stride[2] == 1 && w.out[1] * w.out[2] >= 2048) return false;
+  if (w.in[1] * w.in[2] > 56 * 56) return false;
   return channels >= kConvDirectChannelBlock && &conv_direct_selected_variant() != &conv_direct_variants().back();
 }
 

@@ -77,6 +77,18 @@ def _conv_mul_add(op, pass_name):
     return pass_name, model, {"x": _f32(2, 2, 5, 5)}, "Conv", [op]
 
 
+def _bn_mul_add(full_tensor=False):
+    # light_densenet121's pre-activation: BatchNormalization -> Mul -> Add (per channel) -> Relu.
+    bn = [_const("s", _f32(6)), _const("bb", _f32(6)), _const("m", _f32(6)), _const("v", np.abs(_f32(6)) + 0.5)]
+    k_shape = (1, 6, 5, 5) if full_tensor else (6, 1, 1)
+    nodes = [helper.make_node("BatchNormalization", ["x", "s", "bb", "m", "v"], ["n"], epsilon=1e-3),
+             helper.make_node("Mul", ["n", "k1"], ["p"]), helper.make_node("Add", ["k2", "p"], ["q"]),
+             helper.make_node("Relu", ["q"], ["y"])]
+    inits = bn + [_const("k1", _f32(*k_shape)), _const("k2", _f32(6, 1, 1))]
+    model = _model(nodes, [_vi("x", [2, 6, 5, 5])], [_vi("y", None)], inits)
+    return "BatchNormAffineFusion", model, {"x": _f32(2, 6, 5, 5)}, "BatchNormalization", ["Mul", "Add"]
+
+
 def _constant_folding():
     # Shape of a static input, Unsqueeze of a constant and a Constant node all fold away.
     nodes = [helper.make_node("Constant", [], ["k"], value=_const("kv", _f32(4))),
@@ -192,6 +204,7 @@ CASES = {
     "conv_bn": _conv_bn,
     "conv_mul": lambda: _conv_mul_add("Mul", "ConvMulFusion"),
     "conv_add": lambda: _conv_mul_add("Add", "ConvAddFusion"),
+    "bn_mul_add": _bn_mul_add,
     "constant_folding": _constant_folding,
     "matmul_add_2d": lambda: _matmul_add(False),
     "matmul_add_3d": lambda: _matmul_add(True),
@@ -250,6 +263,14 @@ def test_disabling_the_pass_keeps_the_nodes(case, tmp_path):
     out, ops = _run_onyxrt(model, feeds, 99, disabled=disabled, tmp_path=tmp_path)
     for op in gone:
         assert ops[op] == plain_ops[op], (op, plain_ops, ops)
+    for e, o in zip(_run_ort(model, feeds), out):
+        np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+def test_batch_norm_keeps_a_mul_that_is_not_per_channel(tmp_path):
+    _, model, feeds, _, _ = _bn_mul_add(full_tensor=True)
+    out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert ops["Mul"] == 1 and ops["Add"] == 1, ops  # the Add after the Mul stays too
     for e, o in zip(_run_ort(model, feeds), out):
         np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
 

@@ -62,7 +62,7 @@ class BatchNormKernel final : public OpKernel {
                                                     shape_to_string(X.shape()));
       params[i - 1] = &p;
     }
-    Tensor& Y = ctx.allocate_output(0, X.dtype(), X.shape());
+    Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), X.shape());  // every element is written below
     const T* x = X.data<T>();
     // Statistics used for normalising: the inputs', or in training the batch's (biased variance).
     std::vector<double> mean(stats), var(stats);

@@ -152,6 +152,18 @@ def test_expand_matches_onnxruntime(xs, shape, threads):
     _same(_run(onyxrt, model, feeds, threads)[0], _run(onnxruntime, model, feeds, 1)[0])
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("shapes", [[(1, 40, 33, 37), (1, 3, 33, 37), (1, 64, 33, 37)],  # blocks over 32K: pieces
+                                    [(2, 30, 40, 40), (2, 1, 40, 40)],                  # two rows, uneven inputs
+                                    [(1, 0, 5, 5), (1, 2, 5, 5)]], ids=str)            # an empty input
+def test_channel_concat_of_few_rows_is_split_across_threads(shapes, threads):
+    # DenseNet's channel concat at batch 1 is one output row: its copy is cut into pieces.
+    names = "abc"[:len(shapes)]
+    cat = _model([helper.make_node("Concat", list(names), ["y"], axis=1)], [(n, FLOAT) for n in names])
+    feeds = {n: _f32(s) for n, s in zip(names, shapes)}
+    _same(_run(onyxrt, cat, feeds, threads)[0], _run(onnxruntime, cat, feeds, 1)[0])
+
+
 @pytest.mark.parametrize("axis", [0, 1, -1])
 def test_concat_and_split_match_onnxruntime(axis):
     shapes = [(4, 5, 6), (4, 5, 6), (4, 5, 6)]

@@ -2,6 +2,7 @@
 // to 1). All other dims must match; inputs with a zero extent on `axis` contribute nothing.
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "ops/common/axes.h"
 #include "ops/common/element_copy.h"
@@ -54,6 +55,32 @@ class ConcatKernel : public OpKernel {
     std::vector<int64_t> columns(n);
     for (int k = 1; k < n; ++k) columns[k] = columns[k - 1] + inputs[k - 1]->shape()[axis] * inner;
     const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, out_row));
+    const ThreadPool* pool = ctx.thread_pool();
+    if (pool && pool->num_threads() > 1 && outer < 2 * pool->num_threads()) {
+      // Few rows (channel concat at batch 1: one row): split each input's blocks into pieces, so
+      // that the copy is shared by the pool instead of running on one thread.
+      constexpr int64_t kPiece = int64_t{1} << 15;
+      struct Piece {
+        int64_t o;
+        int k;
+        int64_t start, len;
+      };
+      std::vector<Piece> pieces;
+      for (int64_t o = 0; o < outer; ++o)
+        for (int k = 0; k < n; ++k) {
+          const int64_t block = inputs[k]->shape()[axis] * inner;
+          for (int64_t s0 = 0; s0 < block; s0 += kPiece) pieces.push_back({o, k, s0, std::min(kPiece, block - s0)});
+        }
+      ThreadPool::parallel_for(ctx.thread_pool(), static_cast<int64_t>(pieces.size()), 1, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+          const Piece& q = pieces[static_cast<size_t>(i)];
+          const int64_t block = inputs[q.k]->shape()[axis] * inner;
+          copy_elements(first.dtype(), inputs[q.k]->raw(), q.o * block + q.start, y.mutable_raw(),
+                        q.o * out_row + columns[q.k] + q.start, q.len);
+        }
+      });
+      return;
+    }
     ThreadPool::parallel_for(ctx.thread_pool(), outer, min_rows, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o) {
         for (int k = 0; k < n; ++k) {

@@ -33,6 +33,7 @@ namespace {
 
 constexpr std::align_val_t kAlign{64};
 constexpr int kMaxTile = 16 * 64;  // floats; every MR x NR in the list fits
+constexpr int kMaxGemvPanel = 64;  // widest NR a gemv_panel companion may have
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -148,9 +149,9 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   const int64_t mpad = round_up(p.M, MR);
   alignas(64) float tile[kMaxTile];
   const bool epilogue = has_epilogue(*p.epilogue);
-  // The AVX2 kernel writes partial-row tiles directly and applies the epilogue in registers,
-  // before its one store: no scratch tile, no second pass.
-  const bool avx2_tiles = uk.fn == f32_gemm_6x16_avx2;
+  // A kernel with a rows companion writes partial-row tiles directly and applies the epilogue in
+  // registers, before its one store: no scratch tile, no second pass.
+  const SgemmRowsFn rows_fn = uk.rows;
 
   for (int64_t p0 = 0; p0 < p.K; p0 += uk.kc) {
     const int64_t kc = std::min(uk.kc, p.K - p0);
@@ -171,8 +172,8 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
           const int64_t cols = std::min<int64_t>(NR, ncur - jr);
           float* c = p.C + (i0 + ir) * p.ldc + j0 + jr;
           const float* b = b_block + jr * kc;
-          if (avx2_tiles && cols == NR) {
-            f32_gemm_6x16_avx2_rows(kc, a, b, c, p.ldc, beta, last && epilogue ? p.epilogue : nullptr, i0 + ir,
+          if (rows_fn && cols == NR) {
+            rows_fn(kc, a, b, c, p.ldc, beta, last && epilogue ? p.epilogue : nullptr, i0 + ir,
                                     j0 + jr, static_cast<int>(rows));
             continue;
           }
@@ -267,25 +268,26 @@ void gemv_columns(const Problem& p, const float* a, int64_t j0, int64_t j1) {
   }
 }
 
-// The AVX2 micro-kernel's panels, 16 wide, summed with FMA (kernels/sgemm_gemv.h).
-void gemv_columns_avx2(const Problem& p, const float* a, int64_t j0, int64_t j1) {
+// A micro-kernel's own row-vector panel (kernels/sgemm_gemv.h), NR columns at a time.
+void gemv_columns_panel(const Problem& p, const float* a, int64_t j0, int64_t j1) {
+  const int NR = p.uk->nr;
   GemvPanelArgs g;
   g.K = p.K;
   g.a = a;
   if (p.packed) {
     g.packed = p.packed->data.get();
     g.kc = p.uk->kc;
-    g.npad = round_up(p.N, 16);
+    g.npad = round_up(p.N, NR);
   } else {
     g.B = p.B;
     g.ldb = p.ldb;
     g.trans_b = p.trans_b;
   }
   const bool epilogue = has_epilogue(*p.epilogue);
-  for (int64_t jb = j0; jb < j1; jb += 16) {
-    const int64_t cols = std::min<int64_t>(16, p.N - jb);
-    float acc[16];
-    f32_gemv_panel16_avx2(g, jb, cols, acc);
+  for (int64_t jb = j0; jb < j1; jb += NR) {
+    const int64_t cols = std::min<int64_t>(NR, p.N - jb);
+    float acc[kMaxGemvPanel];
+    p.uk->gemv_panel(g, jb, cols, acc);
     float* c = p.C + jb;
     for (int64_t j = 0; j < cols; ++j) c[j] = p.beta == 0.0f ? acc[j] : acc[j] + p.beta * c[j];
     if (epilogue) apply_epilogue(*p.epilogue, c, p.ldc, 1, cols, 0, jb);
@@ -299,8 +301,8 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
   for (int64_t k = 0; k < p.K; ++k) a[k] = p.alpha * p.A[k * step];
   const int NR = p.uk->nr;
   auto columns = [&](int64_t j0, int64_t j1) {
+    if (p.uk->gemv_panel && NR <= kMaxGemvPanel) return gemv_columns_panel(p, a.data(), j0, j1);
     if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
-    if (p.uk->fn == f32_gemm_6x16_avx2) return gemv_columns_avx2(p, a.data(), j0, j1);
     if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
     throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);
   };

@@ -1,10 +1,13 @@
 #include "kernels/sgemm_ukernels.h"
 
+#include "kernels/sgemm_epilogue.h"
+#include "kernels/sgemm_gemv.h"
+
 namespace onyxrt::kernels {
 namespace {
 
-#define ONYXRT_SGEMM_UKERNEL_ENTRY(name, mr, nr, kc, mc, nc, pred) \
-  SgemmUkernel{#name, mr, nr, kc, mc, nc, pred, name},
+#define ONYXRT_SGEMM_UKERNEL_ENTRY(name, mr, nr, kc, mc, nc, pred, rows, gemv) \
+  SgemmUkernel{#name, mr, nr, kc, mc, nc, pred, name, rows, gemv},
 const SgemmUkernel kUkernels[] = {ONYXRT_SGEMM_UKERNELS(ONYXRT_SGEMM_UKERNEL_ENTRY)};
 #undef ONYXRT_SGEMM_UKERNEL_ENTRY
 

@@ -332,17 +332,17 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
   for (int d = 1; d < 3; ++d)
     if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
       return false;
-  // Large planes stay on the per-plane kernel, which reads NCHW in place: there the blocked copy
-  // (one more write and read of an input that no longer fits L2) costs more than it saves.
-  // Measured: 144 x 56x56 stride 1, 0.42 vs 0.82 ms; 96 x 112x112 stride 2, 1.07 vs 2.0 ms.
+  // Large stride-1 planes stay on the per-plane kernel, which reads NCHW in place and runs whole
+  // rows of vectors: measured 0.44 vs 0.46-0.63 ms (32 x 112x112) and 0.43-0.66 vs 0.57-0.77 ms
+  // (144 x 56x56) against the blocked tiles. Strided ones gain from the blocks (96 x 112x112
+  // stride 2: 1.2-1.8 vs 0.65-1.0 ms), as do small planes.
   if (w.stride[1] == 1 && w.stride[2] == 1 && w.out[1] * w.out[2] >= 2048) return false;
-  if (w.in[1] * w.in[2] > 56 * 56) return false;
   return channels >= kConvDirectChannelBlock && &conv_direct_selected_variant() != &conv_direct_variants().back();
 }
 
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
-  return p.xp_floats + p.Cb * p.CB * p.KH * p.KW;
+  return p.Cb * p.CB * p.KH * p.KW;
 }
 
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
@@ -350,57 +350,68 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
   if (a.batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
-  float* xp = workspace;
   // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
-  float* w = xp + p.xp_floats;
+  float* w = workspace;
   const int64_t taps = p.KH * p.KW;
   for (int64_t c = 0; c < p.Cb * B; ++c)
     for (int64_t k = 0; k < taps; ++k) w[(c / B * taps + k) * B + c % B] = c < p.C ? a.w[c * taps + k] : 0.0f;
   std::vector<int64_t> tap_off;
   for (int64_t kh = 0; kh < p.KH; ++kh)
     for (int64_t kw = 0; kw < p.KW; ++kw) tap_off.push_back((kh * p.dh * p.Wp + kw * p.dw) * B);
-  const int64_t block = p.Hp * p.Wp * B, tiles = (p.P + PX - 1) / PX, in_size = p.C * p.in_h * p.in_w;
+  const int64_t tiles = (p.P + PX - 1) / PX, plane = p.in_h * p.in_w, row = p.Wp * B;
   const bool post = !a.act.fits_sgemm_epilogue();
-  for (int64_t n = 0; n < a.batch; ++n) {
-    pad_channels_blocked(p, a.x + n * in_size, xp, v.pack_row, pool);
-    float* y = a.y + n * p.C * p.P;
-    const float* z = a.z ? a.z + n * p.C * p.P : nullptr;
-    const int64_t per_task = std::max<int64_t>(1, 256 / std::max<int64_t>(1, taps));
-    const int64_t chunks = (tiles + per_task - 1) / per_task;
-    ThreadPool::parallel_for(pool, p.Cb * chunks, 1, [&](int64_t t0, int64_t t1) {
-      ConvDirectDwTile tile;
-      tile.tap_off = tap_off.data();
-      tile.taps = taps;
-      tile.ldy = p.P;
-      tile.act = post ? ConvActivation{} : a.act;
-      for (int64_t t = t0; t < t1; ++t) {
-        const int64_t cb = t / chunks, ti0 = (t % chunks) * per_task;
-        tile.w = w + cb * taps * B;
-        tile.cols = static_cast<int>(std::min<int64_t>(B, p.C - cb * B));
-        tile.bias = a.bias ? a.bias + cb * B : nullptr;
-        // Pixel coordinates step along the rows: a division per pixel would cost more than
-        // its nine multiply-adds.
-        int64_t oh = ti0 * PX / p.OW, ow = ti0 * PX % p.OW;
-        const float* last = xp + cb * block + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
-        for (int64_t ti = ti0; ti < std::min(tiles, ti0 + per_task); ++ti) {
-          const int64_t q0 = ti * PX;
-          for (int i = 0; i < PX; ++i) {
-            tile.a[i] = oh < p.OH ? xp + cb * block + (oh * p.sh * p.Wp + ow * p.sw) * B : last;
-            if (++ow == p.OW) ow = 0, ++oh;
-          }
-          tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
-          tile.y = y + cb * B * p.P + q0;
-          tile.z = z ? z + cb * B * p.P + q0 : nullptr;
-          v.dw_tile(tile);
+  // One task per (image, channel block): its 8 padded planes are copied into a buffer of the
+  // thread's own (a few hundred KB at most, so it stays in L2 while the tiles read it) and then
+  // every pixel of the block is computed.
+  ThreadPool::parallel_for(pool, a.batch * p.Cb, 1, [&](int64_t t0, int64_t t1) {
+    thread_local std::vector<float> buffer;
+    buffer.resize(static_cast<size_t>(p.Hp * row));
+    float* xb = buffer.data();
+    ConvDirectDwTile tile;
+    tile.tap_off = tap_off.data();
+    tile.taps = taps;
+    tile.ldy = p.P;
+    tile.act = post ? ConvActivation{} : a.act;
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t n = t / p.Cb, cb = t % p.Cb, c0 = cb * B;
+      const int64_t cn = std::min<int64_t>(B, p.C - c0);
+      const float* x = a.x + (n * p.C + c0) * plane;
+      for (int64_t hp = 0; hp < p.Hp; ++hp) {
+        float* dst = xb + hp * row;
+        const int64_t h = hp - p.pt;
+        if (h < 0 || h >= p.H) {
+          std::memset(dst, 0, sizeof(float) * row);
+          continue;
         }
-        if (post)
-          for (int j = 0; j < tile.cols; ++j) {
-            const int64_t q0 = ti0 * PX, q1 = std::min(p.P, (ti0 + per_task) * PX);
-            apply_conv_activation(a.act, nullptr, y + (cb * B + j) * p.P + q0, q1 - q0);
-          }
+        std::memset(dst, 0, sizeof(float) * p.pl * B);
+        std::memset(dst + (p.pl + p.W) * B, 0, sizeof(float) * (p.Wp - p.pl - p.W) * B);
+        v.pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
       }
-    });
-  }
+      float* y = a.y + (n * p.C + c0) * p.P;
+      tile.z = nullptr;
+      const float* z = a.z ? a.z + (n * p.C + c0) * p.P : nullptr;
+      tile.w = w + cb * taps * B;
+      tile.cols = static_cast<int>(cn);
+      tile.bias = a.bias ? a.bias + c0 : nullptr;
+      // Pixel coordinates step along the rows: a division per pixel would cost more than its
+      // nine multiply-adds.
+      int64_t oh = 0, ow = 0;
+      const float* last = xb + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
+      for (int64_t ti = 0; ti < tiles; ++ti) {
+        const int64_t q0 = ti * PX;
+        for (int i = 0; i < PX; ++i) {
+          tile.a[i] = oh < p.OH ? xb + (oh * p.sh * p.Wp + ow * p.sw) * B : last;
+          if (++ow == p.OW) ow = 0, ++oh;
+        }
+        tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
+        tile.y = y + q0;
+        tile.z = z ? z + q0 : nullptr;
+        v.dw_tile(tile);
+      }
+      if (post)
+        for (int64_t j = 0; j < cn; ++j) apply_conv_activation(a.act, nullptr, y + j * p.P, p.P);
+    }
+  });
 }
 
 }  // namespace onyxrt::kernels

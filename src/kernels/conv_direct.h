@@ -146,10 +146,11 @@ struct ConvDirectArgs {
 
 // True when conv_f32 should run a depthwise convolution (group == C == M) on the blocked copy:
 // a 1-D/2-D window, at least one full block of 8 channels, a vector tile selected, and not a
-// large plane (input over 56x56, or a stride-1 output of 2048+ pixels: the per-plane kernel of
-// depthwise_conv.h is faster there).
+// stride-1 output of 2048+ pixels (the per-plane kernel of depthwise_conv.h is faster there).
 bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
-// Depthwise on the blocked copy: args.out_channels == args.in_channels, args.w is [C, 1, kernel...].
+// Depthwise on the blocked copy, made one block of 8 channels at a time into a buffer of the
+// thread's own: args.out_channels == args.in_channels, args.w is [C, 1, kernel...]. The
+// workspace holds the repacked filters.
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
 

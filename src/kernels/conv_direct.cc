@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "core/thread_pool.h"
 
@@ -232,7 +233,7 @@ void f32_conv_direct_portable_pack_row(const float* src, int64_t plane, int64_t 
 
 std::span<const ConvDirectVariant> conv_direct_variants() {
 #define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred) \
-  ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_pack_row},
+  ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_max_tile, prefix##_pack_row},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -327,74 +328,53 @@ void f32_conv_direct_portable_dw_tile(const ConvDirectDwTile& t) {
   conv_direct_store_dw_tile(acc, t);
 }
 
-bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
-  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad_begin[0] != 0 || w.pad_end[0] != 0) return false;
-  for (int d = 1; d < 3; ++d)
-    if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
-      return false;
-  // Large stride-1 planes stay on the per-plane kernel, which reads NCHW in place and runs whole
-  // rows of vectors: measured 0.44 vs 0.46-0.63 ms (32 x 112x112) and 0.43-0.66 vs 0.57-0.77 ms
-  // (144 x 56x56) against the blocked tiles. Strided ones gain from the blocks (96 x 112x112
-  // stride 2: 1.2-1.8 vs 0.65-1.0 ms), as do small planes.
-  if (w.stride[1] == 1 && w.stride[2] == 1 && w.out[1] * w.out[2] >= 2048) return false;
-  return channels >= kConvDirectChannelBlock && &conv_direct_selected_variant() != &conv_direct_variants().back();
-}
-
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
   return p.Cb * p.CB * p.KH * p.KW;
 }
 
-void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
+namespace {
+
+// The depthwise-shaped drivers (depthwise conv, max pool): one task per (image, block of 8
+// channels) copies the block's padded planes, filled with `pad`, into a buffer of the thread's own
+// (a few hundred KB at most, so it stays in L2 while the tiles read it), then runs `tile` over
+// every 8-pixel tile of the block. `setup(tile, n, cb)` fills the tile's per-block fields.
+template <typename Setup>
+void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float* y_all, float pad,
+                        ConvDirectPackRowFn pack_row, ConvDirectDwTileFn fn, const int64_t* tap_off, int64_t taps,
+                        ThreadPool* pool, const Setup& setup) {
   constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
-  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
-  if (a.batch == 0 || p.P == 0 || p.C == 0) return;
-  const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
-  // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
-  float* w = workspace;
-  const int64_t taps = p.KH * p.KW;
-  for (int64_t c = 0; c < p.Cb * B; ++c)
-    for (int64_t k = 0; k < taps; ++k) w[(c / B * taps + k) * B + c % B] = c < p.C ? a.w[c * taps + k] : 0.0f;
-  std::vector<int64_t> tap_off;
-  for (int64_t kh = 0; kh < p.KH; ++kh)
-    for (int64_t kw = 0; kw < p.KW; ++kw) tap_off.push_back((kh * p.dh * p.Wp + kw * p.dw) * B);
   const int64_t tiles = (p.P + PX - 1) / PX, plane = p.in_h * p.in_w, row = p.Wp * B;
-  const bool post = !a.act.fits_sgemm_epilogue();
-  // One task per (image, channel block): its 8 padded planes are copied into a buffer of the
-  // thread's own (a few hundred KB at most, so it stays in L2 while the tiles read it) and then
-  // every pixel of the block is computed.
-  ThreadPool::parallel_for(pool, a.batch * p.Cb, 1, [&](int64_t t0, int64_t t1) {
+  ThreadPool::parallel_for(pool, batch * p.Cb, 1, [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float> buffer;
     buffer.resize(static_cast<size_t>(p.Hp * row));
     float* xb = buffer.data();
-    ConvDirectDwTile tile;
-    tile.tap_off = tap_off.data();
+    ConvDirectDwTile tile{};
+    tile.tap_off = tap_off;
     tile.taps = taps;
     tile.ldy = p.P;
-    tile.act = post ? ConvActivation{} : a.act;
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t n = t / p.Cb, cb = t % p.Cb, c0 = cb * B;
       const int64_t cn = std::min<int64_t>(B, p.C - c0);
-      const float* x = a.x + (n * p.C + c0) * plane;
+      const float* x = x_all + (n * p.C + c0) * plane;
       for (int64_t hp = 0; hp < p.Hp; ++hp) {
         float* dst = xb + hp * row;
         const int64_t h = hp - p.pt;
         if (h < 0 || h >= p.H) {
-          std::memset(dst, 0, sizeof(float) * row);
+          std::fill(dst, dst + row, pad);
           continue;
         }
-        std::memset(dst, 0, sizeof(float) * p.pl * B);
-        std::memset(dst + (p.pl + p.W) * B, 0, sizeof(float) * (p.Wp - p.pl - p.W) * B);
-        v.pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
+        std::fill(dst, dst + p.pl * B, pad);
+        std::fill(dst + (p.pl + p.W) * B, dst + row, pad);
+        pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
+        if (pad != 0.0f && cn < B)  // pack_row zero-fills the channels past C
+          for (int64_t w = 0; w < p.W; ++w) std::fill(dst + (p.pl + w) * B + cn, dst + (p.pl + w + 1) * B, pad);
       }
-      float* y = a.y + (n * p.C + c0) * p.P;
-      tile.z = nullptr;
-      const float* z = a.z ? a.z + (n * p.C + c0) * p.P : nullptr;
-      tile.w = w + cb * taps * B;
+      float* y = y_all + (n * p.C + c0) * p.P;
       tile.cols = static_cast<int>(cn);
-      tile.bias = a.bias ? a.bias + c0 : nullptr;
-      // Pixel coordinates step along the rows: a division per pixel would cost more than its
-      // nine multiply-adds.
+      setup(tile, n, cb);
+      // Pixel coordinates step along the rows: a division per pixel would cost more than the
+      // pixel's nine taps.
       int64_t oh = 0, ow = 0;
       const float* last = xb + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
       for (int64_t ti = 0; ti < tiles; ++ti) {
@@ -404,14 +384,96 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
           if (++ow == p.OW) ow = 0, ++oh;
         }
         tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
+        const float* z_block = tile.z;
         tile.y = y + q0;
-        tile.z = z ? z + q0 : nullptr;
-        v.dw_tile(tile);
+        tile.z = z_block ? z_block + q0 : nullptr;
+        fn(tile);
+        tile.z = z_block;
       }
-      if (post)
-        for (int64_t j = 0; j < cn; ++j) apply_conv_activation(a.act, nullptr, y + j * p.P, p.P);
     }
   });
+}
+
+std::vector<int64_t> tap_offsets(const Plan& p) {
+  std::vector<int64_t> off;
+  for (int64_t kh = 0; kh < p.KH; ++kh)
+    for (int64_t kw = 0; kw < p.KW; ++kw) off.push_back((kh * p.dh * p.Wp + kw * p.dw) * kConvDirectChannelBlock);
+  return off;
+}
+
+bool blocked_plane_geometry(const Window3d& w) {
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad_begin[0] != 0 || w.pad_end[0] != 0) return false;
+  // Large stride-1 planes stay on the per-plane kernels, which read NCHW in place and run whole
+  // rows of vectors: measured 0.44 vs 0.46-0.63 ms (depthwise 32 x 112x112) and 0.43-0.66 vs
+  // 0.57-0.77 ms (144 x 56x56) against the blocked tiles. Strided ones gain from the blocks (96 x
+  // 112x112 stride 2: 1.2-1.8 vs 0.65-1.0 ms), as do small planes.
+  if (w.stride[1] == 1 && w.stride[2] == 1 && w.out[1] * w.out[2] >= 2048) return false;
+  return &conv_direct_selected_variant() != &conv_direct_variants().back();
+}
+
+}  // namespace
+
+void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
+  constexpr int B = kConvDirectChannelBlock;
+  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
+  if (a.batch == 0 || p.P == 0 || p.C == 0) return;
+  const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
+  // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
+  float* w = workspace;
+  const int64_t taps = p.KH * p.KW;
+  for (int64_t c = 0; c < p.Cb * B; ++c)
+    for (int64_t k = 0; k < taps; ++k) w[(c / B * taps + k) * B + c % B] = c < p.C ? a.w[c * taps + k] : 0.0f;
+  const std::vector<int64_t> tap_off = tap_offsets(p);
+  const bool post = !a.act.fits_sgemm_epilogue();
+  run_blocked_planes(p, a.batch, a.x, a.y, 0.0f, v.pack_row, v.dw_tile, tap_off.data(), taps, pool,
+                     [&](ConvDirectDwTile& tile, int64_t n, int64_t cb) {
+                       tile.w = w + cb * taps * B;
+                       tile.bias = a.bias ? a.bias + cb * B : nullptr;
+                       tile.z = a.z ? a.z + (n * p.C + cb * B) * p.P : nullptr;
+                       tile.act = post ? ConvActivation{} : a.act;
+                     });
+  if (post)
+    ThreadPool::parallel_for(pool, a.batch * p.C, std::max<int64_t>(1, 4096 / p.P), [&](int64_t c0, int64_t c1) {
+      apply_conv_activation(a.act, nullptr, a.y + c0 * p.P, (c1 - c0) * p.P);
+    });
+}
+
+void f32_conv_direct_portable_max_tile(const ConvDirectDwTile& t) {
+  constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
+  float acc[PX * B];
+  std::fill(acc, acc + PX * B, -std::numeric_limits<float>::infinity());
+  for (int64_t k = 0; k < t.taps; ++k)
+    for (int i = 0; i < PX; ++i)
+      for (int j = 0; j < B; ++j) {
+        const float v = t.a[i][t.tap_off[k] + j];
+        acc[i * B + j] = v > acc[i * B + j] ? v : acc[i * B + j];
+      }
+  ConvDirectDwTile plain = t;
+  plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
+  conv_direct_store_dw_tile(acc, plain);
+}
+
+bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
+  for (int d = 1; d < 3; ++d)
+    if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
+      return false;
+  return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
+}
+
+bool max_pool_blocked_preferred(const Window3d& w, int64_t channels) {
+  for (int d = 1; d < 3; ++d)
+    if (w.dilation[d] != 1 || w.pad_begin[d] >= w.kernel[d] || w.pad_end[d] >= w.kernel[d]) return false;
+  return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
+}
+
+void max_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
+                          ThreadPool* pool, const ConvDirectVariant* variant) {
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true);
+  if (batch == 0 || p.P == 0 || p.C == 0) return;
+  const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
+  const std::vector<int64_t> tap_off = tap_offsets(p);
+  run_blocked_planes(p, batch, x, y, -std::numeric_limits<float>::infinity(), v.pack_row, v.max_tile, tap_off.data(),
+                     p.KH * p.KW, pool, [](ConvDirectDwTile&, int64_t, int64_t) {});
 }
 
 }  // namespace onyxrt::kernels

@@ -82,7 +82,12 @@ struct ConvDirectDwTile {
 };
 using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 
-// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile and prefix##_pack_row.
+// Max pooling takes the same tile shape over a copy padded with -inf: out[i][j] = the largest of
+// a[i][tap_off[t] + j] over the taps, NaN ignored (-inf when every tap is NaN), stored as the
+// depthwise tile stores it; w, bias, z and act are unused.
+
+// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_max_tile
+// and prefix##_pack_row.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
@@ -90,6 +95,7 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 #define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
   void prefix##_tile(const ConvDirectTile& t);           \
   void prefix##_dw_tile(const ConvDirectDwTile& t);      \
+  void prefix##_max_tile(const ConvDirectDwTile& t);     \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
                          int64_t CB, int64_t block_stride);
 ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
@@ -100,6 +106,7 @@ struct ConvDirectVariant {
   bool (*supported)(const CpuFeatures&);
   ConvDirectTileFn tile;
   ConvDirectDwTileFn dw_tile;
+  ConvDirectDwTileFn max_tile;
   ConvDirectPackRowFn pack_row;
 };
 
@@ -153,6 +160,14 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
 // workspace holds the repacked filters.
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
+
+// True when MaxPool (float, no indices) should run on the blocked copy: a 1-D/2-D window with
+// dilation 1 and pads under the kernel (every window then holds an input), a vector tile
+// selected, and not a large stride-1 output (as for depthwise).
+bool max_pool_blocked_preferred(const Window3d& w, int64_t channels);
+// y [batch, C, out...] = MaxPool(x [batch, C, in...]) one block of 8 channels at a time.
+void max_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
+                          ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
 
 // Floats of scratch conv_direct_f32 needs (the padded input, and the packed filters when not
 // pre-packed).

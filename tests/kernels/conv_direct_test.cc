@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "core/thread_pool.h"
 #include "kernels/conv_direct.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/pool.h"
 
 namespace onyxrt::kernels {
 namespace {
@@ -243,6 +245,40 @@ TEST_P(ConvDirectVariantTest, DepthwiseMatchesReference) {
               << " pixel " << q;
         }
       }
+  }
+}
+
+// Max pooling on the blocked copy against the reference, per plane: strides, asymmetric pads
+// under the kernel, ceil-mode-like extra end pad, ragged channel blocks, sparse NaN and -inf
+// (a NaN never wins; a window of only NaNs is -inf here and lowest() in the reference).
+TEST_P(ConvDirectVariantTest, MaxPoolMatchesReference) {
+  std::mt19937 rng(57 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int i = 0; i < 150; ++i) {
+    Window3d g;
+    for (int d = 1; d < 3; ++d) {
+      g.kernel[d] = 1 + rng() % 4;
+      g.stride[d] = 1 + rng() % 3;
+      g.in[d] = g.kernel[d] + rng() % 15;
+      g.pad_begin[d] = rng() % g.kernel[d];
+      g.pad_end[d] = rng() % g.kernel[d];
+      g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
+    }
+    const int64_t N = 1 + rng() % 2, C = 8 + rng() % 20, P = g.out_size(), in_size = g.in_size();
+    std::vector<float> x(N * C * in_size), want(N * C * P), got(N * C * P, 12345.0f);
+    for (float& e : x) {
+      const unsigned r = rng() % 40;
+      e = r == 0 ? NAN : r == 1 ? -INFINITY : value(rng);
+    }
+    for (int64_t p = 0; p < N * C; ++p) maxpool_3d_ref<float>(g, x.data() + p * in_size, want.data() + p * P, nullptr, 0, false);
+    max_pool_blocked_f32(g, N, C, x.data(), got.data(), nullptr, &variant());
+    for (size_t j = 0; j < got.size(); ++j) {
+      if (want[j] == std::numeric_limits<float>::lowest() && got[j] == -INFINITY) continue;  // all-NaN window
+      ASSERT_EQ(std::memcmp(&got[j], &want[j], sizeof(float)), 0)
+          << variant().name << " in " << g.in[1] << "x" << g.in[2] << " kernel " << g.kernel[1] << "x" << g.kernel[2]
+          << " stride " << g.stride[1] << "," << g.stride[2] << " C " << C << " at " << j << ": " << got[j] << " vs "
+          << want[j];
+    }
   }
 }
 

@@ -70,3 +70,10 @@ def test_kernel_larger_than_input_raises(op):
 def test_pool_rank2_input_raises():
     node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2])
     expect_onyxrt_error(node, {"x": np.zeros((3, 3), np.float32)}, {"y": TensorProto.FLOAT}, opset=18)
+
+
+@pytest.mark.parametrize("strides,pads", [([1, 1], [1, 1, 1, 1]), ([2, 2], [0, 0, 1, 1])], ids=str)
+def test_max_pool_over_channel_blocks_with_specials(strides, pads):
+    # 12 channels (one full block of 8 and a ragged one): the blocked path, with NaN and +-inf.
+    node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=strides, pads=pads)
+    check_edge(node, {"x": with_specials((1, 12, 14, 14), seed=5)}, opset=12)

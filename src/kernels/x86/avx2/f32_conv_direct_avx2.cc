@@ -4,6 +4,8 @@
 // bias / residual / activation epilogue, and the 8x8-transposing row copy into the 8-channel blocks.
 #include <immintrin.h>
 
+#include <limits>
+
 #include "kernels/conv_direct.h"
 
 namespace onyxrt::kernels {
@@ -150,6 +152,36 @@ void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {
     }
     _mm256_storeu_ps(t.y + j * t.ldy, v);
   }
+}
+
+void f32_conv_direct_avx2_max_tile(const ConvDirectDwTile& t) {
+  // max_ps(v, m) is (v > m ? v : m): a NaN input never replaces the running maximum.
+  __m256 s0 = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  __m256 s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  const float *a0 = t.a[0], *a1 = t.a[1], *a2 = t.a[2], *a3 = t.a[3];
+  const float *a4 = t.a[4], *a5 = t.a[5], *a6 = t.a[6], *a7 = t.a[7];
+  for (int64_t k = 0; k < t.taps; ++k) {
+    const int64_t off = t.tap_off[k];
+    s0 = _mm256_max_ps(_mm256_loadu_ps(a0 + off), s0);
+    s1 = _mm256_max_ps(_mm256_loadu_ps(a1 + off), s1);
+    s2 = _mm256_max_ps(_mm256_loadu_ps(a2 + off), s2);
+    s3 = _mm256_max_ps(_mm256_loadu_ps(a3 + off), s3);
+    s4 = _mm256_max_ps(_mm256_loadu_ps(a4 + off), s4);
+    s5 = _mm256_max_ps(_mm256_loadu_ps(a5 + off), s5);
+    s6 = _mm256_max_ps(_mm256_loadu_ps(a6 + off), s6);
+    s7 = _mm256_max_ps(_mm256_loadu_ps(a7 + off), s7);
+  }
+  __m256 acc[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+  if (t.rows != 8 || t.cols != 8) {
+    alignas(32) float tmp[64];
+    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
+    ConvDirectDwTile plain = t;
+    plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
+    conv_direct_store_dw_tile(tmp, plain);
+    return;
+  }
+  transpose8x8(acc);  // acc[j]: channel j's 8 pixels
+  for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
 }
 
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,

@@ -183,24 +183,35 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
 
 }  // namespace
 
-void conv_direct_store_tile(const float* acc, const ConvDirectTile& t) {
+namespace {
+
+// y[j * ldy + i] = act(acc[i * pixel_stride + j] + bias[j] + z[j * ldy + i]) for pixels i < rows
+// and channels j < cols: the NCHW store every tile kind shares for its ragged edges.
+void store_channel_rows(const float* acc, int pixel_stride, float* y_tile, int64_t ldy, int rows, int cols,
+                        const float* bias, const float* z_tile, const ConvActivation& act) {
   using Kind = ConvActivation::Kind;
-  for (int j = 0; j < t.cols; ++j) {
-    float* y = t.y + j * t.ldy;
-    const float* z = t.z ? t.z + j * t.ldy : nullptr;
-    const float b = t.bias ? t.bias[j] : 0.0f;
-    for (int i = 0; i < t.rows; ++i) {
-      float v = acc[i * NR + j] + b;
+  for (int j = 0; j < cols; ++j) {
+    float* y = y_tile + j * ldy;
+    const float* z = z_tile ? z_tile + j * ldy : nullptr;
+    const float b = bias ? bias[j] : 0.0f;
+    for (int i = 0; i < rows; ++i) {
+      float v = acc[i * pixel_stride + j] + b;
       if (z) v += z[i];
-      switch (t.act.kind) {
+      switch (act.kind) {
         case Kind::kRelu: v = v > 0.0f ? v : 0.0f; break;
-        case Kind::kClip: v = std::min(std::max(v, t.act.alpha), t.act.beta); break;
-        case Kind::kLeakyRelu: v = v >= 0.0f ? v : t.act.alpha * v; break;
+        case Kind::kClip: v = std::min(std::max(v, act.alpha), act.beta); break;
+        case Kind::kLeakyRelu: v = v >= 0.0f ? v : act.alpha * v; break;
         default: break;
       }
       y[i] = v;
     }
   }
+}
+
+}  // namespace
+
+void conv_direct_store_tile(const float* acc, const ConvDirectTile& t) {
+  store_channel_rows(acc, NR, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
 }
 
 void f32_conv_direct_portable_tile(const ConvDirectTile& t) {
@@ -299,24 +310,7 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
 }
 
 void conv_direct_store_dw_tile(const float* acc, const ConvDirectDwTile& t) {
-  using Kind = ConvActivation::Kind;
-  constexpr int B = kConvDirectChannelBlock;
-  for (int j = 0; j < t.cols; ++j) {
-    float* y = t.y + j * t.ldy;
-    const float* z = t.z ? t.z + j * t.ldy : nullptr;
-    const float b = t.bias ? t.bias[j] : 0.0f;
-    for (int i = 0; i < t.rows; ++i) {
-      float v = acc[i * B + j] + b;
-      if (z) v += z[i];
-      switch (t.act.kind) {
-        case Kind::kRelu: v = v > 0.0f ? v : 0.0f; break;
-        case Kind::kClip: v = std::min(std::max(v, t.act.alpha), t.act.beta); break;
-        case Kind::kLeakyRelu: v = v >= 0.0f ? v : t.act.alpha * v; break;
-        default: break;
-      }
-      y[i] = v;
-    }
-  }
+  store_channel_rows(acc, kConvDirectChannelBlock, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
 }
 
 void f32_conv_direct_portable_dw_tile(const ConvDirectDwTile& t) {
@@ -408,6 +402,9 @@ bool blocked_plane_geometry(const Window3d& w) {
   // 0.57-0.77 ms (144 x 56x56) against the blocked tiles. Strided ones gain from the blocks (96 x
   // 112x112 stride 2: 1.2-1.8 vs 0.65-1.0 ms), as do small planes.
   if (w.stride[1] == 1 && w.stride[2] == 1 && w.out[1] * w.out[2] >= 2048) return false;
+  // Each thread keeps its block buffer (padded plane x 8 floats): at most ~4 MiB.
+  const int64_t padded = (w.in[1] + w.pad_begin[1] + w.pad_end[1]) * (w.in[2] + w.pad_begin[2] + w.pad_end[2]);
+  if (padded > (int64_t{1} << 17)) return false;
   return &conv_direct_selected_variant() != &conv_direct_variants().back();
 }
 

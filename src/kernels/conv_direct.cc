@@ -244,7 +244,8 @@ void f32_conv_direct_portable_pack_row(const float* src, int64_t plane, int64_t 
 
 std::span<const ConvDirectVariant> conv_direct_variants() {
 #define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred) \
-  ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_max_tile, prefix##_pack_row},
+  ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_max_tile, prefix##_avg_tile, \
+                    prefix##_pack_row},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -336,7 +337,7 @@ namespace {
 template <typename Setup>
 void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float* y_all, float pad,
                         ConvDirectPackRowFn pack_row, ConvDirectDwTileFn fn, const int64_t* tap_off, int64_t taps,
-                        ThreadPool* pool, const Setup& setup) {
+                        ThreadPool* pool, const Setup& setup, const float* divisors = nullptr) {
   constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
   const int64_t tiles = (p.P + PX - 1) / PX, plane = p.in_h * p.in_w, row = p.Wp * B;
   ThreadPool::parallel_for(pool, batch * p.Cb, 1, [&](int64_t t0, int64_t t1) {
@@ -379,6 +380,7 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         }
         tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
         const float* z_block = tile.z;
+        tile.divisors = divisors ? divisors + q0 : nullptr;
         tile.y = y + q0;
         tile.z = z_block ? z_block + q0 : nullptr;
         fn(tile);
@@ -450,6 +452,19 @@ void f32_conv_direct_portable_max_tile(const ConvDirectDwTile& t) {
   conv_direct_store_dw_tile(acc, plain);
 }
 
+void f32_conv_direct_portable_avg_tile(const ConvDirectDwTile& t) {
+  constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
+  float acc[PX * B] = {};
+  for (int64_t k = 0; k < t.taps; ++k)
+    for (int i = 0; i < PX; ++i)
+      for (int j = 0; j < B; ++j) acc[i * B + j] += t.a[i][t.tap_off[k] + j];
+  for (int i = 0; i < PX; ++i)
+    for (int j = 0; j < B; ++j) acc[i * B + j] /= t.divisors[i];
+  ConvDirectDwTile plain = t;
+  plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
+  conv_direct_store_dw_tile(acc, plain);
+}
+
 bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
   for (int d = 1; d < 3; ++d)
     if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
@@ -461,6 +476,32 @@ bool max_pool_blocked_preferred(const Window3d& w, int64_t channels) {
   for (int d = 1; d < 3; ++d)
     if (w.dilation[d] != 1 || w.pad_begin[d] >= w.kernel[d] || w.pad_end[d] >= w.kernel[d]) return false;
   return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
+}
+
+void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
+                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant) {
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true);
+  if (batch == 0 || p.P == 0 || p.C == 0) return;
+  const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
+  const std::vector<int64_t> tap_off = tap_offsets(p);
+  // Each output's window count, as avgpool_3d_ref counts it (dilation 1): taps inside the input,
+  // or inside input and pads. One float per pixel plus a tile's worth past the end.
+  auto taps_in = [](int64_t start, int64_t k, int64_t lo, int64_t hi) {
+    return std::max<int64_t>(0, std::min(start + k, hi) - std::max(start, lo));
+  };
+  std::vector<float> divisors(static_cast<size_t>(p.P + kConvDirectDwPixels), 1.0f);
+  for (int64_t oh = 0; oh < p.OH; ++oh) {
+    const int64_t h0 = oh * p.sh - p.pt;
+    const int64_t rows = count_include_pad ? taps_in(h0, p.KH, -p.pt, p.H + win.pad_end[1]) : taps_in(h0, p.KH, 0, p.H);
+    for (int64_t ow = 0; ow < p.OW; ++ow) {
+      const int64_t w0 = ow * p.sw - p.pl;
+      const int64_t cols =
+          count_include_pad ? taps_in(w0, p.KW, -p.pl, p.W + win.pad_end[2]) : taps_in(w0, p.KW, 0, p.W);
+      divisors[static_cast<size_t>(oh * p.OW + ow)] = static_cast<float>(rows * cols);
+    }
+  }
+  run_blocked_planes(p, batch, x, y, 0.0f, v.pack_row, v.avg_tile, tap_off.data(), p.KH * p.KW, pool,
+                     [](ConvDirectDwTile&, int64_t, int64_t) {}, divisors.data());
 }
 
 void max_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,

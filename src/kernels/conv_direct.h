@@ -79,6 +79,7 @@ struct ConvDirectDwTile {
   const float* bias;
   const float* z;
   ConvActivation act;
+  const float* divisors;  // average pooling: each pixel's window count (8 floats)
 };
 using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 
@@ -86,8 +87,11 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 // a[i][tap_off[t] + j] over the taps, NaN ignored (-inf when every tap is NaN), stored as the
 // depthwise tile stores it; w, bias, z and act are unused.
 
-// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_max_tile
-// and prefix##_pack_row.
+// Average pooling likewise over a zero-padded copy: out[i][j] = (sum over the taps of
+// a[i][tap_off[t] + j]) / divisors[i], the taps summed in order as the reference sums them.
+
+// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_max_tile,
+// prefix##_avg_tile and prefix##_pack_row.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
@@ -96,6 +100,7 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
   void prefix##_tile(const ConvDirectTile& t);           \
   void prefix##_dw_tile(const ConvDirectDwTile& t);      \
   void prefix##_max_tile(const ConvDirectDwTile& t);     \
+  void prefix##_avg_tile(const ConvDirectDwTile& t);     \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
                          int64_t CB, int64_t block_stride);
 ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
@@ -107,6 +112,7 @@ struct ConvDirectVariant {
   ConvDirectTileFn tile;
   ConvDirectDwTileFn dw_tile;
   ConvDirectDwTileFn max_tile;
+  ConvDirectDwTileFn avg_tile;
   ConvDirectPackRowFn pack_row;
 };
 
@@ -168,6 +174,10 @@ bool max_pool_blocked_preferred(const Window3d& w, int64_t channels);
 // y [batch, C, out...] = MaxPool(x [batch, C, in...]) one block of 8 channels at a time.
 void max_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
                           ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
+
+// AveragePool the same way (the same conditions as max_pool_blocked_preferred).
+void avg_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
+                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
 
 // Floats of scratch conv_direct_f32 needs (the padded input, and the packed filters when not
 // pre-packed).

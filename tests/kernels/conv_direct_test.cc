@@ -282,6 +282,35 @@ TEST_P(ConvDirectVariantTest, MaxPoolMatchesReference) {
   }
 }
 
+// Average pooling on the blocked copy against the reference, with and without counting the pads;
+// the same order of summation, so equal values (only the sign of a zero sum may differ).
+TEST_P(ConvDirectVariantTest, AvgPoolMatchesReference) {
+  std::mt19937 rng(71 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int i = 0; i < 150; ++i) {
+    Window3d g;
+    for (int d = 1; d < 3; ++d) {
+      g.kernel[d] = 1 + rng() % 4;
+      g.stride[d] = 1 + rng() % 3;
+      g.in[d] = g.kernel[d] + rng() % 15;
+      g.pad_begin[d] = rng() % g.kernel[d];
+      g.pad_end[d] = rng() % g.kernel[d];
+      g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
+    }
+    const bool include_pad = i % 2 == 1;
+    const int64_t N = 1 + rng() % 2, C = 8 + rng() % 20, P = g.out_size(), in_size = g.in_size();
+    std::vector<float> x(N * C * in_size), want(N * C * P), got(N * C * P, 12345.0f);
+    for (float& e : x) e = value(rng);
+    for (int64_t p = 0; p < N * C; ++p) avgpool_3d_ref<float>(g, x.data() + p * in_size, want.data() + p * P, include_pad);
+    avg_pool_blocked_f32(g, N, C, x.data(), got.data(), include_pad, nullptr, &variant());
+    for (size_t j = 0; j < got.size(); ++j)
+      ASSERT_EQ(got[j], want[j]) << variant().name << " in " << g.in[1] << "x" << g.in[2] << " kernel " << g.kernel[1]
+                                 << "x" << g.kernel[2] << " stride " << g.stride[1] << "," << g.stride[2] << " pads "
+                                 << g.pad_begin[1] << "," << g.pad_begin[2] << "/" << g.pad_end[1] << ","
+                                 << g.pad_end[2] << " include_pad " << include_pad << " at " << j;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectVariantTest,
                          ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
                          [](const ::testing::TestParamInfo<int>& info) {

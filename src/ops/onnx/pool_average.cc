@@ -4,6 +4,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "kernels/conv_direct.h"
 #include "kernels/pool_2d.h"
 #include "kernels/ref/pool.h"
 #include "ops/common/conv_geometry.h"
@@ -52,6 +53,10 @@ class AveragePoolKernel final : public OpKernel {
     T* y = Y.mutable_data<T>();
     const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
     if constexpr (std::is_same_v<T, float>) {
+      if (kernels::max_pool_blocked_preferred(win, X.shape()[1])) {  // the same conditions hold for averages
+        kernels::avg_pool_blocked_f32(win, X.shape()[0], X.shape()[1], x, y, count_include_pad_, ctx.thread_pool());
+        return;
+      }
       if (kernels::pool2d_supports(win)) {
         const auto avg_plane = kernels::pool2d_selected_variant().avg_plane;
         ThreadPool::parallel_for(ctx.thread_pool(), planes, std::max<int64_t>(1, 16384 / plane_work),

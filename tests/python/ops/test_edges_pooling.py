@@ -77,3 +77,12 @@ def test_max_pool_over_channel_blocks_with_specials(strides, pads):
     # 12 channels (one full block of 8 and a ragged one): the blocked path, with NaN and +-inf.
     node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=strides, pads=pads)
     check_edge(node, {"x": with_specials((1, 12, 14, 14), seed=5)}, opset=12)
+
+
+@pytest.mark.parametrize("count_include_pad", [0, 1])
+@pytest.mark.parametrize("strides,pads", [([1, 1], [1, 1, 1, 1]), ([2, 2], [1, 0, 1, 1])], ids=str)
+def test_average_pool_over_channel_blocks(strides, pads, count_include_pad):
+    # 12 channels (one full block of 8 and a ragged one): the blocked path, with NaN and +-inf.
+    node = helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=strides, pads=pads,
+                            count_include_pad=count_include_pad)
+    check_edge(node, {"x": with_specials((1, 12, 14, 14), seed=6)}, opset=19)

@@ -184,6 +184,29 @@ void f32_conv_direct_avx2_max_tile(const ConvDirectDwTile& t) {
   for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
 }
 
+void f32_conv_direct_avx2_avg_tile(const ConvDirectDwTile& t) {
+  __m256 acc[8];
+  for (int i = 0; i < 8; ++i) acc[i] = _mm256_setzero_ps();
+  const float* a[8] = {t.a[0], t.a[1], t.a[2], t.a[3], t.a[4], t.a[5], t.a[6], t.a[7]};
+  for (int64_t k = 0; k < t.taps; ++k) {
+    const int64_t off = t.tap_off[k];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) acc[i] = _mm256_add_ps(acc[i], _mm256_loadu_ps(a[i] + off));
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) acc[i] = _mm256_div_ps(acc[i], _mm256_set1_ps(t.divisors[i]));
+  if (t.rows != 8 || t.cols != 8) {
+    alignas(32) float tmp[64];
+    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
+    ConvDirectDwTile plain = t;
+    plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
+    conv_direct_store_dw_tile(tmp, plain);
+    return;
+  }
+  transpose8x8(acc);
+  for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
+}
+
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
                                    float* dst, int64_t CB, int64_t block_stride) {
   if (C % 8 != 0 || CB % 8 != 0) {  // a short block: the first layer's 3 channels, or a ragged C

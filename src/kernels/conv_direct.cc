@@ -472,7 +472,7 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
   return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
 }
 
-bool max_pool_blocked_preferred(const Window3d& w, int64_t channels) {
+bool pool_blocked_preferred(const Window3d& w, int64_t channels) {
   for (int d = 1; d < 3; ++d)
     if (w.dilation[d] != 1 || w.pad_begin[d] >= w.kernel[d] || w.pad_end[d] >= w.kernel[d]) return false;
   return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);

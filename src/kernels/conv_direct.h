@@ -167,15 +167,15 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
 
-// True when MaxPool (float, no indices) should run on the blocked copy: a 1-D/2-D window with
-// dilation 1 and pads under the kernel (every window then holds an input), a vector tile
-// selected, and not a large stride-1 output (as for depthwise).
-bool max_pool_blocked_preferred(const Window3d& w, int64_t channels);
+// True when MaxPool (float, no indices) or AveragePool (float) should run on the blocked copy:
+// a 1-D/2-D window with dilation 1 and pads under the kernel (every window then holds an input),
+// a vector tile selected, and not a large stride-1 output (as for depthwise).
+bool pool_blocked_preferred(const Window3d& w, int64_t channels);
 // y [batch, C, out...] = MaxPool(x [batch, C, in...]) one block of 8 channels at a time.
 void max_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
                           ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
 
-// AveragePool the same way (the same conditions as max_pool_blocked_preferred).
+// AveragePool the same way (the same conditions as pool_blocked_preferred).
 void avg_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
                           bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
 

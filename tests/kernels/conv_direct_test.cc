@@ -248,22 +248,28 @@ TEST_P(ConvDirectVariantTest, DepthwiseMatchesReference) {
   }
 }
 
+// A pooling window of the blocked paths: 1x1 to 4x4, strides 1-3, asymmetric pads under the kernel.
+Window3d random_pool_window(std::mt19937& rng) {
+  Window3d g;
+  for (int d = 1; d < 3; ++d) {
+    g.kernel[d] = 1 + rng() % 4;
+    g.stride[d] = 1 + rng() % 3;
+    g.in[d] = g.kernel[d] + rng() % 15;
+    g.pad_begin[d] = rng() % g.kernel[d];
+    g.pad_end[d] = rng() % g.kernel[d];
+    g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
+  }
+  return g;
+}
+
 // Max pooling on the blocked copy against the reference, per plane: strides, asymmetric pads
-// under the kernel, ceil-mode-like extra end pad, ragged channel blocks, sparse NaN and -inf
+// under the kernel, ragged channel blocks, sparse NaN and -inf
 // (a NaN never wins; a window of only NaNs is -inf here and lowest() in the reference).
 TEST_P(ConvDirectVariantTest, MaxPoolMatchesReference) {
   std::mt19937 rng(57 + GetParam());
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   for (int i = 0; i < 150; ++i) {
-    Window3d g;
-    for (int d = 1; d < 3; ++d) {
-      g.kernel[d] = 1 + rng() % 4;
-      g.stride[d] = 1 + rng() % 3;
-      g.in[d] = g.kernel[d] + rng() % 15;
-      g.pad_begin[d] = rng() % g.kernel[d];
-      g.pad_end[d] = rng() % g.kernel[d];
-      g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
-    }
+    const Window3d g = random_pool_window(rng);
     const int64_t N = 1 + rng() % 2, C = 8 + rng() % 20, P = g.out_size(), in_size = g.in_size();
     std::vector<float> x(N * C * in_size), want(N * C * P), got(N * C * P, 12345.0f);
     for (float& e : x) {
@@ -288,15 +294,7 @@ TEST_P(ConvDirectVariantTest, AvgPoolMatchesReference) {
   std::mt19937 rng(71 + GetParam());
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   for (int i = 0; i < 150; ++i) {
-    Window3d g;
-    for (int d = 1; d < 3; ++d) {
-      g.kernel[d] = 1 + rng() % 4;
-      g.stride[d] = 1 + rng() % 3;
-      g.in[d] = g.kernel[d] + rng() % 15;
-      g.pad_begin[d] = rng() % g.kernel[d];
-      g.pad_end[d] = rng() % g.kernel[d];
-      g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
-    }
+    const Window3d g = random_pool_window(rng);
     const bool include_pad = i % 2 == 1;
     const int64_t N = 1 + rng() % 2, C = 8 + rng() % 20, P = g.out_size(), in_size = g.in_size();
     std::vector<float> x(N * C * in_size), want(N * C * P), got(N * C * P, 12345.0f);

@@ -53,7 +53,7 @@ class AveragePoolKernel final : public OpKernel {
     T* y = Y.mutable_data<T>();
     const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
     if constexpr (std::is_same_v<T, float>) {
-      if (kernels::max_pool_blocked_preferred(win, X.shape()[1])) {  // the same conditions hold for averages
+      if (kernels::pool_blocked_preferred(win, X.shape()[1])) {
         kernels::avg_pool_blocked_f32(win, X.shape()[0], X.shape()[1], x, y, count_include_pad_, ctx.thread_pool());
         return;
       }

@@ -63,7 +63,7 @@ class MaxPoolKernel final : public OpKernel {
     T* y = Y.mutable_data<T>();
     const int64_t plane_work = std::max<int64_t>(1, out_size * win.kernel_size());
     if constexpr (std::is_same_v<T, float>) {
-      if (indices == nullptr && kernels::max_pool_blocked_preferred(win, X.shape()[1])) {
+      if (indices == nullptr && kernels::pool_blocked_preferred(win, X.shape()[1])) {
         kernels::max_pool_blocked_f32(win, X.shape()[0], X.shape()[1], x, y, ctx.thread_pool());
         return;
       }

@@ -58,6 +58,20 @@ inline void store_half(const __m256 acc[6], int j0, const ConvDirectTile& t) {
   }
 }
 
+// A pooling tile (acc[i]: pixel i's 8 channels) stored as NCHW, with no epilogue.
+inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
+  if (t.rows != 8 || t.cols != 8) {
+    alignas(32) float tmp[64];
+    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
+    ConvDirectDwTile plain = t;
+    plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
+    conv_direct_store_dw_tile(tmp, plain);
+    return;
+  }
+  transpose8x8(acc);  // acc[j]: channel j's 8 pixels
+  for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
+}
+
 }  // namespace
 
 void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
@@ -172,16 +186,7 @@ void f32_conv_direct_avx2_max_tile(const ConvDirectDwTile& t) {
     s7 = _mm256_max_ps(_mm256_loadu_ps(a7 + off), s7);
   }
   __m256 acc[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
-  if (t.rows != 8 || t.cols != 8) {
-    alignas(32) float tmp[64];
-    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
-    ConvDirectDwTile plain = t;
-    plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
-    conv_direct_store_dw_tile(tmp, plain);
-    return;
-  }
-  transpose8x8(acc);  // acc[j]: channel j's 8 pixels
-  for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
+  store_pool_tile(acc, t);
 }
 
 void f32_conv_direct_avx2_avg_tile(const ConvDirectDwTile& t) {
@@ -195,16 +200,7 @@ void f32_conv_direct_avx2_avg_tile(const ConvDirectDwTile& t) {
   }
 #pragma GCC unroll 8
   for (int i = 0; i < 8; ++i) acc[i] = _mm256_div_ps(acc[i], _mm256_set1_ps(t.divisors[i]));
-  if (t.rows != 8 || t.cols != 8) {
-    alignas(32) float tmp[64];
-    for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
-    ConvDirectDwTile plain = t;
-    plain.bias = nullptr, plain.z = nullptr, plain.act = ConvActivation{};
-    conv_direct_store_dw_tile(tmp, plain);
-    return;
-  }
-  transpose8x8(acc);
-  for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
+  store_pool_tile(acc, t);
 }
 
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,

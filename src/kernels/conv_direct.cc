@@ -17,7 +17,9 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 // Channels per block of the copy. A 1x1 window reads one pixel's channels and nothing around it,
 // so it takes them all as one block (plain channels-last) and runs K in pieces of that run.
-int64_t channel_block(int64_t C, int64_t KH, int64_t KW) {
+// NCHW8c tensors bring their own blocks of 8.
+int64_t channel_block(int64_t C, int64_t KH, int64_t KW, bool nchwc) {
+  if (nchwc) return kConvDirectChannelBlock;
   return KH * KW == 1 ? C : std::min<int64_t>(C, kConvDirectChannelBlock);
 }
 
@@ -33,19 +35,25 @@ struct Plan {
   std::vector<int64_t> seg_off;
   int64_t seg_len = 0;
   int64_t segs_per_chunk = 0;  // K is run in chunks of this many segments
+  bool nchwc = false;    // x, y and z are NCHW8c (ConvDirectArgs::nchwc)
+  bool in_place = false;  // nchwc without padding: the tiles read x itself, no copy
+  int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when nchwc)
 };
 
 // Steps of K whose 16-wide filter rows (64 bytes each) stay in L1 while a task's tiles reuse them.
 constexpr int64_t kChunkK = 256;
 
-Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false) {
+Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, bool nchwc = false) {
   Plan p;
   p.C = C, p.M = M;
+  p.nchwc = nchwc;
+  p.x_channels = nchwc ? round_up(C, kConvDirectChannelBlock) : C;
+  p.y_channels = nchwc ? round_up(M, kConvDirectChannelBlock) : M;
   p.in_h = p.H = g.in[1], p.in_w = p.W = g.in[2];
   p.OH = g.out[1], p.OW = g.out[2], p.P = p.OH * p.OW;
   p.KH = g.kernel[1], p.KW = g.kernel[2], p.sh = g.stride[1], p.sw = g.stride[2];
   p.dh = g.dilation[1], p.dw = g.dilation[2], p.pt = g.pad_begin[1], p.pl = g.pad_begin[2];
-  if (p.KH == 1 && p.KW == 1 && !depthwise) {
+  if (p.KH == 1 && p.KW == 1 && !depthwise && !nchwc) {
     // A strided 1x1 window reads one pixel in sh * sw: copy only those, then step by 1.
     p.copy_sh = p.sh, p.copy_sw = p.sw, p.sh = p.sw = 1;
     p.H = p.OH, p.W = p.OW;
@@ -53,12 +61,14 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false) 
   // Only the rows and columns some window reaches: pad_end may exceed what the last window needs.
   p.Hp = std::max(p.pt + p.H, (p.OH - 1) * p.sh + (p.KH - 1) * p.dh + 1);
   p.Wp = std::max(p.pl + p.W, (p.OW - 1) * p.sw + (p.KW - 1) * p.dw + 1);
-  p.CB = depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock) : channel_block(C, p.KH, p.KW);
+  p.CB = depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock) : channel_block(C, p.KH, p.KW, nchwc);
+  if (nchwc) p.CB = kConvDirectChannelBlock;
+  p.in_place = nchwc && p.Hp == p.H && p.Wp == p.W && p.pt == 0 && p.pl == 0;
   p.Cb = (C + p.CB - 1) / p.CB;
   p.K = p.Cb * p.CB * p.KH * p.KW;
   p.ocb = (M + NR - 1) / NR;
   p.tiles = (p.P + MR - 1) / MR;
-  p.xp_floats = round_up(p.Cb * p.Hp * p.Wp * p.CB, 16);
+  p.xp_floats = p.in_place ? 0 : round_up(p.Cb * p.Hp * p.Wp * p.CB, 16);
   p.w_floats = p.ocb * p.K * NR;
   const int64_t row = p.Wp * p.CB, block = p.Hp * row;
   for (int64_t cb = 0; cb < p.Cb; ++cb)
@@ -73,7 +83,7 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false) 
   // A chunk is whole channel blocks (or pieces of a 1x1 run): its input rows are a few KB, its
   // filter rows <= kChunkK.
   int64_t per_block = static_cast<int64_t>(p.seg_off.size()) / p.Cb;
-  if (p.KH * p.KW == 1 && p.K > kChunkK * 3 / 2) {
+  if (p.KH * p.KW == 1 && p.K > kChunkK * 3 / 2 && !nchwc) {
     // One run of C: cut it into equal pieces of at most kChunkK (the tile takes one length).
     int64_t pieces = 2;
     while (p.C / pieces > kChunkK || p.C % pieces != 0) ++pieces;
@@ -91,8 +101,8 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false) 
 }
 
 // K ordered (channel block, kh, kw, channel in block), as the segments walk the copy.
-void pack_weights_into(const float* w, int64_t M, int64_t C, int64_t KH, int64_t KW, float* dst) {
-  const int64_t CB = channel_block(C, KH, KW), Cb = (C + CB - 1) / CB;
+void pack_weights_into(const float* w, int64_t M, int64_t C, int64_t KH, int64_t KW, bool nchwc, float* dst) {
+  const int64_t CB = channel_block(C, KH, KW, nchwc), Cb = (C + CB - 1) / CB;
   const int64_t K = Cb * CB * KH * KW, ocb = (M + NR - 1) / NR;
   for (int64_t b = 0; b < ocb; ++b)
     for (int64_t cb = 0; cb < Cb; ++cb)
@@ -108,8 +118,8 @@ void pack_weights_into(const float* w, int64_t M, int64_t C, int64_t KH, int64_t
           }
 }
 
-// x [C][H][W] -> xp [Cb][Hp][Wp][CB] with zeros where the window reads padding and in the
-// channels past C. Rows split over the pool.
+// x [C][H][W] (or NCHW8c [Cb][H][W][8]) -> xp [Cb][Hp][Wp][CB] with zeros where the window
+// reads padding and in the channels past C. Rows split over the pool.
 void pad_channels_blocked(const Plan& p, const float* x, float* xp, ConvDirectPackRowFn pack_row, ThreadPool* pool) {
   const int64_t row = p.Wp * p.CB, block = p.Hp * row, plane = p.in_h * p.in_w;
   ThreadPool::parallel_for(pool, p.Hp, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, row * p.Cb)),
@@ -124,6 +134,12 @@ void pad_channels_blocked(const Plan& p, const float* x, float* xp, ConvDirectPa
         float* dst = xp + cb * block + hp * row;
         std::memset(dst, 0, sizeof(float) * p.pl * p.CB);
         std::memset(dst + (p.pl + p.W) * p.CB, 0, sizeof(float) * (p.Wp - p.pl - p.W) * p.CB);
+      }
+      if (p.nchwc) {
+        for (int64_t cb = 0; cb < p.Cb; ++cb)
+          std::memcpy(xp + cb * block + hp * row + p.pl * p.CB, x + (cb * p.in_h + h) * p.in_w * p.CB,
+                      sizeof(float) * p.W * p.CB);
+        continue;
       }
       pack_row(x + h * p.copy_sh * p.in_w, plane, p.copy_sw, p.C, p.W, xp + hp * row + p.pl * p.CB, p.CB, block);
     }
@@ -145,17 +161,28 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
     const float* rows_a[kMaxGroup][MR];
     ConvDirectTile tile;
     tile.seg_len = p.seg_len;
-    tile.ldy = p.P;
+    tile.ldy = p.nchwc ? p.P * kConvDirectChannelBlock : p.P;
+    tile.blocked_y = p.nchwc;
+    const int64_t pixel_step = p.nchwc ? kConvDirectChannelBlock : 1;
     tile.act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
+    int64_t rows_for = -1;  // the group rows_a holds
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t gi = t / p.ocb, b = t % p.ocb;
       const int64_t ti0 = gi * group, n_tiles = std::min(p.tiles, ti0 + group) - ti0;
-      for (int64_t g = 0; g < n_tiles; ++g)
-        for (int i = 0; i < MR; ++i) {
-          const int64_t q = std::min((ti0 + g) * MR + i, p.P - 1);
-          rows_a[g][i] = xp + ((q / p.OW) * p.sh * p.Wp + (q % p.OW) * p.sw) * p.CB;
-        }
-      tile.cols = static_cast<int>(std::min<int64_t>(NR, p.M - b * NR));
+      if (rows_for != gi) {
+        // Pixel coordinates step along the rows: a division per pixel costs as much as a small
+        // K's arithmetic (1x1 convolutions of 16 channels).
+        rows_for = gi;
+        const int64_t q0 = ti0 * MR;
+        int64_t oh = q0 / p.OW, ow = q0 % p.OW;
+        const float* last = xp + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * p.CB;
+        for (int64_t g = 0; g < n_tiles; ++g)
+          for (int i = 0; i < MR; ++i) {
+            rows_a[g][i] = oh < p.OH ? xp + (oh * p.sh * p.Wp + ow * p.sw) * p.CB : last;
+            if (++ow == p.OW) ow = 0, ++oh;
+          }
+      }
+      tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
       for (int64_t s0 = 0; s0 < nseg; s0 += p.segs_per_chunk) {
         tile.seg_off = p.seg_off.data() + s0;
@@ -168,15 +195,15 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
           std::copy(rows_a[g], rows_a[g] + MR, tile.a);
           tile.partial = partial[g];
           tile.rows = static_cast<int>(std::min<int64_t>(MR, p.P - q0));
-          tile.y = y + b * NR * p.P + q0;
-          tile.z = z ? z + b * NR * p.P + q0 : nullptr;
+          tile.y = y + b * NR * p.P + q0 * pixel_step;
+          tile.z = z ? z + b * NR * p.P + q0 * pixel_step : nullptr;
           fn(tile);
         }
       }
     }
   });
   if (!a.act.fits_sgemm_epilogue())
-    ThreadPool::parallel_for(pool, p.M, std::max<int64_t>(1, 4096 / p.P), [&](int64_t m0, int64_t m1) {
+    ThreadPool::parallel_for(pool, p.y_channels, std::max<int64_t>(1, 4096 / p.P), [&](int64_t m0, int64_t m1) {
       apply_conv_activation(a.act, nullptr, y + m0 * p.P, (m1 - m0) * p.P);
     });
 }
@@ -185,11 +212,21 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
 
 namespace {
 
+// The activations a tile applies as it stores (those that fit the SGEMM epilogue).
+float activate_in_store(float v, const ConvActivation& act) {
+  using Kind = ConvActivation::Kind;
+  switch (act.kind) {
+    case Kind::kRelu: return v > 0.0f ? v : 0.0f;
+    case Kind::kClip: return std::min(std::max(v, act.alpha), act.beta);
+    case Kind::kLeakyRelu: return v >= 0.0f ? v : act.alpha * v;
+    default: return v;
+  }
+}
+
 // y[j * ldy + i] = act(acc[i * pixel_stride + j] + bias[j] + z[j * ldy + i]) for pixels i < rows
 // and channels j < cols: the NCHW store every tile kind shares for its ragged edges.
 void store_channel_rows(const float* acc, int pixel_stride, float* y_tile, int64_t ldy, int rows, int cols,
                         const float* bias, const float* z_tile, const ConvActivation& act) {
-  using Kind = ConvActivation::Kind;
   for (int j = 0; j < cols; ++j) {
     float* y = y_tile + j * ldy;
     const float* z = z_tile ? z_tile + j * ldy : nullptr;
@@ -197,21 +234,31 @@ void store_channel_rows(const float* acc, int pixel_stride, float* y_tile, int64
     for (int i = 0; i < rows; ++i) {
       float v = acc[i * pixel_stride + j] + b;
       if (z) v += z[i];
-      switch (act.kind) {
-        case Kind::kRelu: v = v > 0.0f ? v : 0.0f; break;
-        case Kind::kClip: v = std::min(std::max(v, act.alpha), act.beta); break;
-        case Kind::kLeakyRelu: v = v >= 0.0f ? v : act.alpha * v; break;
-        default: break;
-      }
-      y[i] = v;
+      y[i] = activate_in_store(v, act);
     }
   }
+}
+
+// The NCHW8c form: y[(j / 8) * ldy + i * 8 + j % 8] for the same values.
+void store_pixel_rows(const float* acc, int pixel_stride, float* y, int64_t ldy, int rows, int cols,
+                      const float* bias, const float* z, const ConvActivation& act) {
+  constexpr int B = kConvDirectChannelBlock;
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) {
+      const int64_t at = (j / B) * ldy + i * B + j % B;
+      float v = acc[i * pixel_stride + j] + (bias ? bias[j] : 0.0f);
+      if (z) v += z[at];
+      y[at] = activate_in_store(v, act);
+    }
 }
 
 }  // namespace
 
 void conv_direct_store_tile(const float* acc, const ConvDirectTile& t) {
-  store_channel_rows(acc, NR, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
+  if (t.blocked_y)
+    store_pixel_rows(acc, NR, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
+  else
+    store_channel_rows(acc, NR, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
 }
 
 void f32_conv_direct_portable_tile(const ConvDirectTile& t) {
@@ -271,27 +318,35 @@ bool conv_direct_supports(const Window3d& w) {
   return !pointwise;
 }
 
+bool conv_direct_nchwc_supports(const Window3d& w) {
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad_begin[0] != 0 || w.pad_end[0] != 0) return false;
+  for (int d = 1; d < 3; ++d)
+    if (w.pad_begin[d] > (w.kernel[d] - 1) * w.dilation[d] || w.pad_end[d] > (w.kernel[d] - 1) * w.dilation[d])
+      return false;
+  return true;
+}
+
 bool conv_direct_preferred(const Window3d& w) {
   return conv_direct_supports(w) && &conv_direct_selected_variant() != &conv_direct_variants().back();
 }
 
 ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
-                                           int64_t kw) {
+                                           int64_t kw, bool nchwc) {
   ConvDirectWeights packed;
   packed.out_channels = out_channels, packed.in_channels = in_channels, packed.kh = kh, packed.kw = kw;
-  const int64_t CB = channel_block(in_channels, kh, kw), Cb = (in_channels + CB - 1) / CB;
+  const int64_t CB = channel_block(in_channels, kh, kw, nchwc), Cb = (in_channels + CB - 1) / CB;
   packed.data.resize(static_cast<size_t>((out_channels + NR - 1) / NR * Cb * CB * kh * kw * NR));
-  pack_weights_into(w, out_channels, in_channels, kh, kw, packed.data.data());
+  pack_weights_into(w, out_channels, in_channels, kh, kw, nchwc, packed.data.data());
   return packed;
 }
 
 int64_t conv_direct_workspace_size(const ConvDirectArgs& a) {
-  const Plan p = make_plan(a.win, a.in_channels, a.out_channels);
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc);
   return p.xp_floats + (a.packed_w ? 0 : p.w_floats);
 }
 
 void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
-  const Plan p = make_plan(a.win, a.in_channels, a.out_channels);
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc);
   if (a.batch == 0 || p.P == 0 || p.M == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   float* xp = workspace;
@@ -300,18 +355,25 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
     pw = a.packed_w->data.data();
   } else {
     float* dst = xp + p.xp_floats;
-    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, dst);
+    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, p.nchwc, dst);
     pw = dst;
   }
-  const int64_t in_size = p.C * p.in_h * p.in_w, out_size = p.M * p.P;
+  const int64_t in_size = p.x_channels * p.in_h * p.in_w, out_size = p.y_channels * p.P;
   for (int64_t n = 0; n < a.batch; ++n) {
-    pad_channels_blocked(p, a.x + n * in_size, xp, v.pack_row, pool);
-    run_tiles(p, a, xp, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, pool);
+    const float* x = a.x + n * in_size;
+    if (!p.in_place) {
+      pad_channels_blocked(p, x, xp, v.pack_row, pool);
+      x = xp;
+    }
+    run_tiles(p, a, x, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, pool);
   }
 }
 
 void conv_direct_store_dw_tile(const float* acc, const ConvDirectDwTile& t) {
-  store_channel_rows(acc, kConvDirectChannelBlock, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
+  if (t.blocked_y)
+    store_pixel_rows(acc, kConvDirectChannelBlock, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
+  else
+    store_channel_rows(acc, kConvDirectChannelBlock, t.y, t.ldy, t.rows, t.cols, t.bias, t.z, t.act);
 }
 
 void f32_conv_direct_portable_dw_tile(const ConvDirectDwTile& t) {
@@ -324,8 +386,8 @@ void f32_conv_direct_portable_dw_tile(const ConvDirectDwTile& t) {
 }
 
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
-  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
-  return p.Cb * p.CB * p.KH * p.KW;
+  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc);
+  return p.Cb * kConvDirectChannelBlock * p.KH * p.KW;  // whole blocks of 8, zero past C
 }
 
 namespace {
@@ -348,10 +410,13 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
     tile.tap_off = tap_off;
     tile.taps = taps;
     tile.ldy = p.P;
+    tile.blocked_y = p.nchwc;
+    const int64_t pixel_step = p.nchwc ? B : 1;
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t n = t / p.Cb, cb = t % p.Cb, c0 = cb * B;
-      const int64_t cn = std::min<int64_t>(B, p.C - c0);
-      const float* x = x_all + (n * p.C + c0) * plane;
+      // NCHW8c blocks are whole (their channels past C hold finite values the tiles may read).
+      const int64_t cn = p.nchwc ? B : std::min<int64_t>(B, p.C - c0);
+      const float* x = x_all + (n * p.x_channels + c0) * plane;
       for (int64_t hp = 0; hp < p.Hp; ++hp) {
         float* dst = xb + hp * row;
         const int64_t h = hp - p.pt;
@@ -361,11 +426,15 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         }
         std::fill(dst, dst + p.pl * B, pad);
         std::fill(dst + (p.pl + p.W) * B, dst + row, pad);
+        if (p.nchwc) {
+          std::memcpy(dst + p.pl * B, x + h * p.in_w * B, sizeof(float) * p.W * B);
+          continue;
+        }
         pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
         if (pad != 0.0f && cn < B)  // pack_row zero-fills the channels past C
           for (int64_t w = 0; w < p.W; ++w) std::fill(dst + (p.pl + w) * B + cn, dst + (p.pl + w + 1) * B, pad);
       }
-      float* y = y_all + (n * p.C + c0) * p.P;
+      float* y = y_all + (n * p.y_channels + c0) * p.P;
       tile.cols = static_cast<int>(cn);
       setup(tile, n, cb);
       // Pixel coordinates step along the rows: a division per pixel would cost more than the
@@ -381,8 +450,8 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
         const float* z_block = tile.z;
         tile.divisors = divisors ? divisors + q0 : nullptr;
-        tile.y = y + q0;
-        tile.z = z_block ? z_block + q0 : nullptr;
+        tile.y = y + q0 * pixel_step;
+        tile.z = z_block ? z_block + q0 * pixel_step : nullptr;
         fn(tile);
         tile.z = z_block;
       }
@@ -414,7 +483,7 @@ bool blocked_plane_geometry(const Window3d& w) {
 
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
   constexpr int B = kConvDirectChannelBlock;
-  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true);
+  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc);
   if (a.batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
@@ -428,11 +497,11 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
                      [&](ConvDirectDwTile& tile, int64_t n, int64_t cb) {
                        tile.w = w + cb * taps * B;
                        tile.bias = a.bias ? a.bias + cb * B : nullptr;
-                       tile.z = a.z ? a.z + (n * p.C + cb * B) * p.P : nullptr;
+                       tile.z = a.z ? a.z + (n * p.y_channels + cb * B) * p.P : nullptr;
                        tile.act = post ? ConvActivation{} : a.act;
                      });
   if (post)
-    ThreadPool::parallel_for(pool, a.batch * p.C, std::max<int64_t>(1, 4096 / p.P), [&](int64_t c0, int64_t c1) {
+    ThreadPool::parallel_for(pool, a.batch * p.y_channels, std::max<int64_t>(1, 4096 / p.P), [&](int64_t c0, int64_t c1) {
       apply_conv_activation(a.act, nullptr, a.y + c0 * p.P, (c1 - c0) * p.P);
     });
 }
@@ -479,8 +548,8 @@ bool pool_blocked_preferred(const Window3d& w, int64_t channels) {
 }
 
 void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
-                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant) {
-  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true);
+                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant, bool nchwc) {
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
   const std::vector<int64_t> tap_off = tap_offsets(p);
@@ -505,8 +574,8 @@ void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
 }
 
 void max_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
-                          ThreadPool* pool, const ConvDirectVariant* variant) {
-  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true);
+                          ThreadPool* pool, const ConvDirectVariant* variant, bool nchwc) {
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
   const std::vector<int64_t> tap_off = tap_offsets(p);

@@ -15,7 +15,9 @@
 // Against im2col + SGEMM this reads the input once instead of writing and re-reading
 // kernel-size copies of it, and small outputs (7x7 maps) tile by 6 pixels instead of 16.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -54,6 +56,9 @@ struct ConvDirectTile {
   const float* bias;  // the tile's first channel's, or null
   const float* z;     // laid out as y, or null
   ConvActivation act;
+  // NCHW8c output instead: y and z are [M / 8][pixels][8] with ldy the block stride, pointing at
+  // the tile's first pixel of its first channel block, and cols is 8 or 16 (M padded to 8).
+  bool blocked_y = false;
 };
 using ConvDirectTileFn = void (*)(const ConvDirectTile& t);
 
@@ -80,6 +85,9 @@ struct ConvDirectDwTile {
   const float* z;
   ConvActivation act;
   const float* divisors;  // average pooling: each pixel's window count (8 floats)
+  // NCHW8c output instead: y and z are the block's [pixels][8], pointing at the tile's first
+  // pixel, and cols is 8.
+  bool blocked_y = false;
 };
 using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 
@@ -134,15 +142,29 @@ bool conv_direct_supports(const Window3d& w);
 // selected (on a portable-only CPU the SGEMM path is as fast and better tested).
 bool conv_direct_preferred(const Window3d& w);
 
+// Cache-line aligned storage for packed filters: a 16-wide filter row must not straddle lines.
+template <typename T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <typename U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+  template <typename U>
+  bool operator==(const CacheLineAllocator<U>&) const { return true; }
+};
+
 // Filters [M, C, KH, KW] packed for the tiles: for each block of 16 output channels, K = (C
 // rounded up to the channel block) * KH * KW rows of 16 floats, K ordered (channel block, kh, kw,
 // channel in block); channels past M or C are zero.
 struct ConvDirectWeights {
   int64_t out_channels = 0, in_channels = 0, kh = 0, kw = 0;
-  std::vector<float> data;
+  std::vector<float, CacheLineAllocator<float>> data;
 };
+// `nchwc` packs for ConvDirectArgs::nchwc (blocks of 8 channels for 1x1 windows too).
 ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
-                                           int64_t kw);
+                                           int64_t kw, bool nchwc = false);
 
 struct ConvDirectArgs {
   Window3d win;
@@ -155,7 +177,15 @@ struct ConvDirectArgs {
   ConvActivation act;
   const ConvDirectWeights* packed_w = nullptr;
   const ConvDirectVariant* variant = nullptr;  // null: conv_direct_selected_variant()
+  // NCHW8c tensors (the layout pass's): x is [batch][Cp / 8][in...][8], y and z are
+  // [batch][Mp / 8][out...][8], with Cp and Mp the channel counts rounded up to 8; the channels
+  // past M are written (bias zero there). bias, when given, holds Mp values.
+  bool nchwc = false;
 };
+
+// True when conv_direct_f32 / conv_direct_dw_f32 can run `w` with ConvDirectArgs::nchwc: a 1-D
+// or 2-D window whose pads stay within its reach (1x1 stride 1 included).
+bool conv_direct_nchwc_supports(const Window3d& w);
 
 // True when conv_f32 should run a depthwise convolution (group == C == M) on the blocked copy:
 // a 1-D/2-D window, at least one full block of 8 channels, a vector tile selected, and not a
@@ -172,12 +202,14 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
 // a vector tile selected, and not a large stride-1 output (as for depthwise).
 bool pool_blocked_preferred(const Window3d& w, int64_t channels);
 // y [batch, C, out...] = MaxPool(x [batch, C, in...]) one block of 8 channels at a time.
+// `nchwc`: x and y are NCHW8c, `channels` a multiple of 8 (any plane size, pads as above).
 void max_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
-                          ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
+                          ThreadPool* pool, const ConvDirectVariant* variant = nullptr, bool nchwc = false);
 
 // AveragePool the same way (the same conditions as pool_blocked_preferred).
 void avg_pool_blocked_f32(const Window3d& w, int64_t batch, int64_t channels, const float* x, float* y,
-                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant = nullptr);
+                          bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant = nullptr,
+                          bool nchwc = false);
 
 // Floats of scratch conv_direct_f32 needs (the padded input, and the packed filters when not
 // pre-packed).

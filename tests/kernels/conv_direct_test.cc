@@ -17,107 +17,12 @@
 #include "kernels/conv_direct.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/pool.h"
+#include "kernels/conv_direct_problem.h"
 
 namespace onyxrt::kernels {
 namespace {
 
-using Kind = ConvActivation::Kind;
-
-double activate(const ConvActivation& a, double v) {
-  switch (a.kind) {
-    case Kind::kRelu: return std::max(v, 0.0);
-    case Kind::kClip: return std::min(std::max(v, double(a.alpha)), double(a.beta));
-    case Kind::kLeakyRelu: return v >= 0 ? v : a.alpha * v;
-    case Kind::kSigmoid: return 1 / (1 + std::exp(-v));
-    default: return v;
-  }
-}
-
-struct Problem {
-  ConvDirectArgs args;
-  std::vector<float> x, w, bias, z;
-  std::string text;
-};
-
-Problem random_problem(std::mt19937& rng, int index) {
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-  Problem p;
-  ConvDirectArgs& a = p.args;
-  Window3d& g = a.win;
-  const int first = index % 3 == 0 ? 2 : 1;  // a third are 1-D
-  const bool strided_1x1 = index % 5 == 4;
-  for (;;) {
-    for (int d = first; d < 3; ++d) {
-      g.in[d] = 1 + rng() % 17;
-      g.kernel[d] = strided_1x1 ? 1 : std::vector<int64_t>{1, 2, 3, 3, 5, 7}[rng() % 6];
-      g.stride[d] = strided_1x1 ? 2 + rng() % 2 : 1 + rng() % 3;
-      g.dilation[d] = !strided_1x1 && rng() % 4 == 0 ? 2 : 1;
-      const int64_t reach = (g.kernel[d] - 1) * g.dilation[d];
-      g.pad_begin[d] = int64_t(rng() % (reach + 1));
-      g.pad_end[d] = int64_t(rng() % (reach + 1));
-    }
-    bool ok = true;
-    for (int d = first; d < 3; ++d) {
-      const int64_t span = g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.dilation[d] * (g.kernel[d] - 1) - 1;
-      ok = ok && span >= 0;
-      g.out[d] = ok ? span / g.stride[d] + 1 : 1;
-    }
-    if (ok && conv_direct_supports(g)) break;
-  }
-  a.batch = 1 + rng() % 2;
-  a.in_channels = index % 4 == 0 ? 3 : 1 + rng() % 40;
-  a.out_channels = 1 + rng() % 40;
-  // In-tile kinds and one (Sigmoid) that runs as a pass after the tiles.
-  const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
-  a.act.kind = kinds[index % 5 == 4 ? rng() % 5 : index % 5];
-  a.act.alpha = a.act.kind == Kind::kClip ? -0.3f : 0.1f;
-  a.act.beta = 0.4f;
-  p.x.resize(a.batch * a.in_channels * g.in_size());
-  p.w.resize(a.out_channels * a.in_channels * g.kernel_size());
-  if (rng() % 2) p.bias.resize(a.out_channels);
-  if (rng() % 2) p.z.resize(a.batch * a.out_channels * g.out_size());
-  for (auto* v : {&p.x, &p.w, &p.bias, &p.z})
-    for (float& e : *v) e = value(rng);
-  a.x = p.x.data(), a.w = p.w.data();
-  a.bias = p.bias.empty() ? nullptr : p.bias.data();
-  a.z = p.z.empty() ? nullptr : p.z.data();
-  char buf[300];
-  std::snprintf(buf, sizeof buf,
-                "N %ld C %ld M %ld in %ldx%ld kernel %ldx%ld stride %ld,%ld dil %ld,%ld pads %ld,%ld/%ld,%ld act %d "
-                "bias %d z %d",
-                long(a.batch), long(a.in_channels), long(a.out_channels), long(g.in[1]), long(g.in[2]),
-                long(g.kernel[1]), long(g.kernel[2]), long(g.stride[1]), long(g.stride[2]), long(g.dilation[1]),
-                long(g.dilation[2]), long(g.pad_begin[1]), long(g.pad_begin[2]), long(g.pad_end[1]),
-                long(g.pad_end[2]), int(a.act.kind), a.bias != nullptr, a.z != nullptr);
-  p.text = buf;
-  return p;
-}
-
-// conv + bias + z in double, before the activation, and the magnitude sum |w x| + |b| + |z| that
-// bounds its rounding (every activation here is 1-Lipschitz).
-void reference(const Problem& p, std::vector<double>& want, std::vector<double>& magnitude) {
-  const ConvDirectArgs& a = p.args;
-  const int64_t P = a.win.out_size(), in_size = a.win.in_size();
-  want.assign(a.batch * a.out_channels * P, 0.0);
-  magnitude.assign(want.size(), 0.0);
-  std::vector<double> col(conv_col_size(a.win, a.in_channels));
-  for (int abs_pass = 0; abs_pass < 2; ++abs_pass) {
-    auto widen = [&](const std::vector<float>& v) {
-      std::vector<double> r(v.size());
-      for (size_t i = 0; i < v.size(); ++i) r[i] = abs_pass ? std::fabs(v[i]) : v[i];
-      return r;
-    };
-    const std::vector<double> x = widen(p.x), w = widen(p.w), b = widen(p.bias), z = widen(p.z);
-    std::vector<double>& out = abs_pass ? magnitude : want;
-    for (int64_t n = 0; n < a.batch; ++n) {
-      double* yn = out.data() + n * a.out_channels * P;
-      conv_3d_ref<double>(a.win, a.in_channels, a.out_channels, x.data() + n * a.in_channels * in_size, w.data(),
-                          b.empty() ? nullptr : b.data(), yn, col.data());
-      if (!z.empty())
-        for (int64_t i = 0; i < a.out_channels * P; ++i) yn[i] += z[n * a.out_channels * P + i];
-    }
-  }
-}
+using namespace test;
 
 std::vector<float> run(Problem& p, const ConvDirectVariant& variant, const ConvDirectWeights* packed, ThreadPool* pool) {
   std::vector<float> y(p.args.batch * p.args.out_channels * p.args.win.out_size(), NAN);
@@ -246,20 +151,6 @@ TEST_P(ConvDirectVariantTest, DepthwiseMatchesReference) {
         }
       }
   }
-}
-
-// A pooling window of the blocked paths: 1x1 to 4x4, strides 1-3, asymmetric pads under the kernel.
-Window3d random_pool_window(std::mt19937& rng) {
-  Window3d g;
-  for (int d = 1; d < 3; ++d) {
-    g.kernel[d] = 1 + rng() % 4;
-    g.stride[d] = 1 + rng() % 3;
-    g.in[d] = g.kernel[d] + rng() % 15;
-    g.pad_begin[d] = rng() % g.kernel[d];
-    g.pad_end[d] = rng() % g.kernel[d];
-    g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
-  }
-  return g;
 }
 
 // Max pooling on the blocked copy against the reference, per plane: strides, asymmetric pads

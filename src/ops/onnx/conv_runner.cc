@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "kernels/conv_f32.h"
 #include "kernels/ref/conv.h"
@@ -152,6 +153,39 @@ ConvConfig parse_conv_config(const ir::Node& node) {
   return cfg;
 }
 
+kernels::ConvActivation parse_conv_activation(const ir::Node& node) {
+  using Kind = kernels::ConvActivation::Kind;
+  const std::string name = node.get_string("activation", "");
+  const std::vector<float> params = node.get_floats("activation_params");
+  auto need = [&](size_t n) {
+    if (params.size() != n)
+      throw_error(ErrorCode::InvalidGraph, node.describe() + ": activation " + name + " needs " + std::to_string(n) +
+                                               " activation_params, got " + std::to_string(params.size()));
+  };
+  kernels::ConvActivation a;
+  if (name.empty() || name == "Identity") {
+    a.kind = Kind::kNone;
+  } else if (name == "Relu") {
+    a.kind = Kind::kRelu;
+  } else if (name == "Tanh") {
+    a.kind = Kind::kTanh;
+  } else if (name == "Sigmoid") {
+    a.kind = Kind::kSigmoid;
+  } else if (name == "LeakyRelu") {
+    need(1);
+    a = {Kind::kLeakyRelu, params[0], 0};
+  } else if (name == "Clip") {
+    need(2);
+    a = {Kind::kClip, params[0], params[1]};
+  } else if (name == "HardSigmoid") {
+    need(2);
+    a = {Kind::kHardSigmoid, params[0], params[1]};
+  } else {
+    throw_error(ErrorCode::NotImplemented, node.describe() + ": activation '" + name + "' is not supported");
+  }
+  return a;
+}
+
 bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
   const Tensor* W = ctx.constant_input(1);
   if (W == nullptr || W->dtype() != DataType::Float || W->rank() < 3 || W->size() == 0) return false;
@@ -201,14 +235,11 @@ void run_conv(const ConvConfig& cfg, KernelContext& ctx, int z_input) {
   }
 }
 
-void infer_conv_output(ir::InferenceContext& ctx) {
+ir::TypeInfo conv_output_type(ir::InferenceContext& ctx) {
   const ir::TypeInfo& x = ctx.input_type(0);
   const ir::TypeInfo& w = ctx.input_type(1);
   const DataType elem = x.elem != DataType::Undefined ? x.elem : w.elem;
-  if (!x.has_shape || x.shape.size() < 3) {
-    ctx.set_output_type(0, ir::TypeInfo::tensor(elem));
-    return;
-  }
+  if (!x.has_shape || x.shape.size() < 3) return ir::TypeInfo::tensor(elem);
   const ir::Node& node = ctx.node();
   WindowAttributes attrs = parse_window_attributes(node, true, false);
   ir::SymShape out{x.shape[0], w.has_shape && !w.shape.empty() ? w.shape[0] : ir::Dim{}};
@@ -229,7 +260,9 @@ void infer_conv_output(ir::InferenceContext& ctx) {
   } else {
     out.resize(x.shape.size());  // rank is known, spatial sizes are not
   }
-  ctx.set_output_type(0, ir::TypeInfo::tensor(elem, std::move(out)));
+  return ir::TypeInfo::tensor(elem, std::move(out));
 }
+
+void infer_conv_output(ir::InferenceContext& ctx) { ctx.set_output_type(0, conv_output_type(ctx)); }
 
 }  // namespace onyxrt::ops

@@ -30,6 +30,10 @@ bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx);
 // Window attributes and group of a Conv-like node; raises InvalidGraph for a non-positive group.
 ConvConfig parse_conv_config(const ir::Node& node);
 
+// The `activation` / `activation_params` attributes of FusedConv-like nodes: one of Relu, Tanh,
+// Sigmoid, LeakyRelu (alpha), Clip (min, max), HardSigmoid (alpha, beta); none when absent.
+kernels::ConvActivation parse_conv_activation(const ir::Node& node);
+
 // True for the element types run_conv computes.
 bool conv_dtype_supported(DataType t);
 
@@ -38,6 +42,7 @@ bool conv_dtype_supported(DataType t);
 void run_conv(const ConvConfig& cfg, KernelContext& ctx, int z_input);
 
 // Output type and shape of a Conv-like node (shared shape inference).
+ir::TypeInfo conv_output_type(ir::InferenceContext& ctx);
 void infer_conv_output(ir::InferenceContext& ctx);
 
 }  // namespace onyxrt::ops

@@ -38,28 +38,50 @@ inline void store6(float* p, __m256 v) {
   _mm_storeu_si64(p + 4, _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
 }
 
+// The activations a tile applies as it stores.
+inline __m256 activate(__m256 v, const ConvActivation& act) {
+  using Kind = ConvActivation::Kind;
+  const __m256 zero = _mm256_setzero_ps();
+  switch (act.kind) {
+    case Kind::kRelu: return _mm256_max_ps(v, zero);
+    case Kind::kClip:  // NaN passes, as in the portable step
+      return _mm256_min_ps(_mm256_set1_ps(act.beta), _mm256_max_ps(_mm256_set1_ps(act.alpha), v));
+    case Kind::kLeakyRelu:
+      return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act.alpha)), _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
+    default: return v;
+  }
+}
+
 // Channels [j0, j0 + 8) of a full tile: acc[i] holds pixel i's 8 channels.
 inline void store_half(const __m256 acc[6], int j0, const ConvDirectTile& t) {
-  using Kind = ConvActivation::Kind;
   __m256 r[8] = {acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], _mm256_setzero_ps(), _mm256_setzero_ps()};
   transpose8x8(r);
-  const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(t.act.alpha), hi = _mm256_set1_ps(t.act.beta);
   for (int j = 0; j < 8; ++j) {
     __m256 v = r[j];
     if (t.bias) v = _mm256_add_ps(v, _mm256_set1_ps(t.bias[j0 + j]));
     if (t.z) v = _mm256_add_ps(v, load6(t.z + (j0 + j) * t.ldy));
-    switch (t.act.kind) {
-      case Kind::kRelu: v = _mm256_max_ps(v, zero); break;
-      case Kind::kClip: v = _mm256_min_ps(hi, _mm256_max_ps(lo, v)); break;  // NaN passes, as in the portable step
-      case Kind::kLeakyRelu: v = _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ)); break;
-      default: break;
-    }
-    store6(t.y + (j0 + j) * t.ldy, v);
+    store6(t.y + (j0 + j) * t.ldy, activate(v, t.act));
+  }
+}
+
+// One 8-channel block of an NCHW8c tile: acc[i] is pixel i's, stored at y + 8 * i as it is.
+// The bias is added even when absent (as zero), as the portable store does.
+inline void store_blocked_rows(const __m256* acc, int rows, float* y, const float* z, const float* bias,
+                               const ConvActivation& act) {
+  const __m256 b = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+  for (int i = 0; i < rows; ++i) {
+    __m256 v = _mm256_add_ps(acc[i], b);
+    if (z) v = _mm256_add_ps(v, _mm256_loadu_ps(z + 8 * i));
+    _mm256_storeu_ps(y + 8 * i, activate(v, act));
   }
 }
 
 // A pooling tile (acc[i]: pixel i's 8 channels) stored as NCHW, with no epilogue.
 inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
+  if (t.blocked_y) {
+    for (int i = 0; i < t.rows; ++i) _mm256_storeu_ps(t.y + 8 * i, acc[i]);
+    return;
+  }
   if (t.rows != 8 || t.cols != 8) {
     alignas(32) float tmp[64];
     for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
@@ -115,6 +137,13 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
     _mm256_store_ps(p + 72, c41), _mm256_store_ps(p + 80, c50), _mm256_store_ps(p + 88, c51);
     return;
   }
+  if (t.blocked_y) {  // cols is 8 or 16
+    const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
+    store_blocked_rows(lo, t.rows, t.y, t.z, t.bias, t.act);
+    if (t.cols > 8)
+      store_blocked_rows(hi, t.rows, t.y + t.ldy, t.z ? t.z + t.ldy : nullptr, t.bias ? t.bias + 8 : nullptr, t.act);
+    return;
+  }
   if (t.rows == kConvDirectPixels && t.cols == kConvDirectChannels) {
     const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
     store_half(lo, 0, t);
@@ -128,7 +157,6 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
 }
 
 void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {
-  using Kind = ConvActivation::Kind;
   // Named accumulators: an array here was kept in memory and zeroed with rep stos.
   __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
   const float *a0 = t.a[0], *a1 = t.a[1], *a2 = t.a[2], *a3 = t.a[3];
@@ -146,6 +174,10 @@ void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {
     s7 = _mm256_fmadd_ps(_mm256_loadu_ps(a7 + off), w, s7);
   }
   __m256 acc[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+  if (t.blocked_y) {
+    store_blocked_rows(acc, t.rows, t.y, t.z, t.bias, t.act);
+    return;
+  }
   if (t.rows != 8 || t.cols != 8) {
     alignas(32) float tmp[64];
     for (int i = 0; i < 8; ++i) _mm256_store_ps(tmp + 8 * i, acc[i]);
@@ -153,18 +185,11 @@ void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {
     return;
   }
   transpose8x8(acc);  // acc[j]: channel j's 8 pixels
-  const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(t.act.alpha), hi = _mm256_set1_ps(t.act.beta);
   for (int j = 0; j < 8; ++j) {
     __m256 v = acc[j];
     if (t.bias) v = _mm256_add_ps(v, _mm256_set1_ps(t.bias[j]));
     if (t.z) v = _mm256_add_ps(v, _mm256_loadu_ps(t.z + j * t.ldy));
-    switch (t.act.kind) {
-      case Kind::kRelu: v = _mm256_max_ps(v, zero); break;
-      case Kind::kClip: v = _mm256_min_ps(hi, _mm256_max_ps(lo, v)); break;
-      case Kind::kLeakyRelu: v = _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ)); break;
-      default: break;
-    }
-    _mm256_storeu_ps(t.y + j * t.ldy, v);
+    _mm256_storeu_ps(t.y + j * t.ldy, activate(v, t.act));
   }
 }
 

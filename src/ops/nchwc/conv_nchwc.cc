@@ -1,0 +1,135 @@
+// com.onyxrt.nchwc Conv: Y = activation(Conv(X, W, B) + Sum) on NCHW8c tensors, the layout pass's
+// form of Conv and com.microsoft FusedConv. X is [N, Cp, H, W] blocked, W and B are the original
+// filters [M, C / group, KH, KW] and bias [M], Sum (optional input 3) and Y are [N, Mp, OH, OW]
+// blocked; attributes are Conv's plus FusedConv's activation / activation_params. Group 1 runs
+// the direct convolution's tiles, depthwise (group == C == M) its depthwise tiles, both storing
+// blocks without a transpose; the channels past M are written too (zero bias), so that a
+// following blocked operator reads finite values there.
+#include <memory>
+#include <vector>
+
+#include "kernels/conv_direct.h"
+#include "kernels/nchwc_reorder.h"
+#include "ops/contrib/float_inputs.h"
+#include "ops/nchwc/nchwc_common.h"
+#include "ops/onnx/conv_runner.h"
+
+namespace onyxrt::ops::nchwc {
+namespace {
+
+class ConvNchwcKernel final : public OpKernel {
+ public:
+  explicit ConvNchwcKernel(const ir::Node& node) : cfg_(parse_conv_config(node)) {
+    cfg_.act = parse_conv_activation(node);
+  }
+
+  bool prepack(const PrepackContext& ctx) override {
+    bool packed = false;
+    const Tensor* W = ctx.constant_input(1);
+    if (W && W->dtype() == DataType::Float && W->rank() == 4 && cfg_.group == 1 && W->size() > 0) {
+      weights_ = std::make_shared<const kernels::ConvDirectWeights>(kernels::conv_direct_pack_weights(
+          W->data<float>(), W->shape()[0], W->shape()[1], W->shape()[2], W->shape()[3], /*nchwc=*/true));
+      weights_from_ = W->data<float>();
+      packed = true;
+    }
+    const Tensor* B = ctx.constant_input(2);
+    if (B && B->dtype() == DataType::Float && B->rank() == 1) {
+      bias_ = padded_bias(*B);
+      bias_from_ = B->data<float>();
+      packed = true;
+    }
+    return packed;
+  }
+
+  void compute(KernelContext& ctx) const override {
+    const ir::Node& node = ctx.node();
+    const Tensor& X = ctx.required_input(0);
+    const Tensor& W = ctx.required_input(1);
+    const Tensor* B = ctx.input(2);
+    const Tensor* Z = ctx.input(3);
+    check_blocked_input(node, X, "X");
+    auto fail = [&](const std::string& what) {
+      throw_error(ErrorCode::InvalidArgument, node.describe() + ": " + what + " (X " + shape_to_string(X.shape()) +
+                                                  ", W " + shape_to_string(W.shape()) + ")");
+    };
+    if (W.dtype() != DataType::Float || W.rank() != 4) fail("W must be a float [M, C / group, KH, KW]");
+    const int64_t M = W.shape()[0], C = W.shape()[1] * cfg_.group;
+    const bool depthwise = cfg_.group > 1 && cfg_.group == C && M == C;
+    if (cfg_.group != 1 && !depthwise) fail("only group 1 and depthwise convolutions run blocked");
+    if (X.shape()[1] != kernels::nchwc_padded_channels(C)) fail("X must hold W's input channels rounded up to 8");
+    if (B && (B->dtype() != DataType::Float || B->rank() != 1 || B->shape()[0] != M))
+      fail("B must be a float vector of one value per output channel");
+    WindowAttributes attrs = cfg_.attrs;
+    const Shape w_kernel(W.shape().begin() + 2, W.shape().end());
+    if (attrs.kernel_shape.empty()) {
+      attrs.kernel_shape = w_kernel;
+      resolve_window_defaults(attrs, node);
+    } else if (attrs.kernel_shape != w_kernel) {
+      fail("kernel_shape attribute differs from W's spatial dims");
+    }
+    const kernels::Window3d win = make_window3d(attrs, {X.shape()[2], X.shape()[3]}, node);
+    if (!kernels::conv_direct_nchwc_supports(win)) fail("pads beyond the window's reach do not run blocked");
+    const Shape out{X.shape()[0], kernels::nchwc_padded_channels(M), win.out[1], win.out[2]};
+    if (Z && (Z->dtype() != DataType::Float || Z->shape() != out))
+      fail("Sum must be float " + shape_to_string(out) + ", got " + shape_to_string(Z->shape()));
+    Tensor& Y = ctx.allocate_output_uninitialized(0, DataType::Float, out);
+    if (Y.size() == 0) return;
+
+    std::vector<float> call_bias;
+    const float* bias = nullptr;
+    if (B) {
+      if (bias_from_ == B->data<float>()) {
+        bias = bias_.data();
+      } else {
+        call_bias = padded_bias(*B);
+        bias = call_bias.data();
+      }
+    }
+    kernels::ConvDirectArgs a;
+    a.win = win;
+    a.batch = X.shape()[0], a.in_channels = C, a.out_channels = M;
+    a.x = X.data<float>(), a.w = W.data<float>(), a.bias = bias, a.z = Z ? Z->data<float>() : nullptr;
+    a.y = Y.mutable_data<float>(), a.act = cfg_.act, a.nchwc = true;
+    if (!depthwise && weights_ && weights_from_ == W.data<float>()) a.packed_w = weights_.get();
+    const int64_t ws = depthwise ? kernels::conv_direct_dw_workspace_size(a) : kernels::conv_direct_workspace_size(a);
+    // Every path writes its scratch before reading it.
+    Tensor workspace = ws > 0 ? Tensor::allocate_uninitialized(DataType::Float, {ws}, ctx.allocator()) : Tensor();
+    float* scratch = ws > 0 ? workspace.mutable_data<float>() : nullptr;
+    if (depthwise)
+      kernels::conv_direct_dw_f32(a, scratch, ctx.thread_pool());
+    else
+      kernels::conv_direct_f32(a, scratch, ctx.thread_pool());
+  }
+
+ private:
+  // The tiles read whole blocks of 8 (or 16) bias values.
+  static std::vector<float> padded_bias(const Tensor& B) {
+    std::vector<float> b(static_cast<size_t>(kernels::nchwc_padded_channels(B.shape()[0]) + kernels::kNchwcBlock), 0.0f);
+    std::copy(B.data<float>(), B.data<float>() + B.size(), b.begin());
+    return b;
+  }
+
+  ConvConfig cfg_;
+  std::shared_ptr<const kernels::ConvDirectWeights> weights_;
+  const float* weights_from_ = nullptr;
+  std::vector<float> bias_;
+  const float* bias_from_ = nullptr;
+};
+
+std::unique_ptr<OpKernel> make_conv_nchwc(const ir::Node& node) {
+  contrib::require_float_inputs(node, {0, 1, 2, 3}, /*allow_double=*/false);
+  return std::make_unique<ConvNchwcKernel>(node);
+}
+
+void infer_conv_nchwc(ir::InferenceContext& ctx) {
+  const ir::TypeInfo t = conv_output_type(ctx);
+  if (!t.has_shape) return ctx.set_output_type(0, t);
+  const ir::TypeInfo& w = ctx.input_type(1);
+  infer_with_channels(ctx, t.shape, w.has_shape && !w.shape.empty() && w.shape[0].known() ? w.shape[0].value : -1);
+}
+
+}  // namespace
+
+ONYXRT_REGISTER_OP({kDomain, "Conv", 1, kMaxOpset, make_conv_nchwc, infer_conv_nchwc});
+
+}  // namespace onyxrt::ops::nchwc

@@ -1,0 +1,212 @@
+// Level 3 (ORT_ENABLE_LAYOUT, as onnxruntime's NchwcTransformer): float 2-D convolutions whose
+// input channels are a multiple of 8 move to the NCHW8c layout (com.onyxrt.nchwc Conv), and so do
+// the operators that read their outputs when they can run on blocks: MaxPool, AveragePool and
+// GlobalAveragePool, element-wise operators whose inputs are all blocked alike, and Concat along
+// channels of whole blocks. A chain of them then passes blocks from one to the next, with one
+// ReorderInput where it starts and one ReorderOutput per value that leaves it (to an NCHW reader
+// or a graph output), instead of each convolution copying its input into blocks and transposing
+// its output back.
+//
+// Padded channels (C not a multiple of 8) hold finite values: zero filters and bias in the
+// convolutions, and only operators that keep finite values finite are taken in (no Div, Log).
+#include <map>
+#include <optional>
+#include <vector>
+#include <set>
+#include <string>
+
+#include "kernels/conv_direct.h"
+#include "kernels/nchwc_reorder.h"
+#include "ops/common/conv_geometry.h"
+#include "opt/graph_edit.h"
+#include "opt/graph_pass.h"
+
+namespace onyxrt::opt {
+namespace {
+
+constexpr const char* kDomain = "com.onyxrt.nchwc";
+
+bool static_4d_float(const ir::Value* v) {
+  return v && is_float_tensor(v) && v->type.shape_known() && v->type.shape.size() == 4;
+}
+
+// The pooling / convolution window of `node` over `x`'s plane, when its attributes make sense.
+std::optional<kernels::Window3d> window_of(const ir::Node* node, const ir::Value* x, std::vector<int64_t> kernel,
+                                           bool pool) {
+  try {
+    ops::WindowAttributes attrs = ops::parse_window_attributes(*node, /*allow_dilations=*/true, /*allow_ceil_mode=*/pool);
+    if (attrs.kernel_shape.empty()) {
+      attrs.kernel_shape = std::move(kernel);
+      ops::resolve_window_defaults(attrs, *node);
+    } else if (!kernel.empty() && attrs.kernel_shape != kernel) {
+      return std::nullopt;
+    }
+    if (attrs.kernel_shape.size() != 2) return std::nullopt;
+    const Shape s = x->type.concrete_shape();
+    return ops::make_window3d(attrs, {s[2], s[3]}, *node);
+  } catch (const std::exception&) {
+    return std::nullopt;  // the unconverted node reports it at run time
+  }
+}
+
+class Rewriter {
+ public:
+  explicit Rewriter(ir::Graph& g) : g_(g) {}
+
+  int run() {
+    for (const auto& n : g_.nodes())
+      for (const auto& [_, a] : n->attributes)
+        if (a.g || !a.graphs.empty()) return 0;  // subgraphs read values by name: leave such graphs alone
+    for (ir::Node* n : g_.topological_order()) {
+      if (n->inputs.empty() || !n->inputs[0] || n->outputs.empty() || !n->outputs[0]) continue;
+      if (convert_conv(n) || convert_pool(n) || convert_elementwise(n) || convert_concat(n)) ++rewrites_;
+    }
+    if (rewrites_ == 0) return 0;
+    // Values whose readers stayed NCHW, and graph outputs, come back through one ReorderOutput.
+    for (const auto& [v, vb] : blocked_) {
+      if (v->consumers.empty() && !v->is_graph_output) continue;
+      auto node = make_node(g_, "ReorderOutput", kDomain, v->name + "_reorder_output", {vb}, {v});
+      node->attributes["channels"] = int_attribute("channels", v->type.shape[1].value);
+      g_.add_node(std::move(node));
+    }
+    return rewrites_;
+  }
+
+ private:
+  int64_t channels(const ir::Value* v) const { return v->type.shape[1].value; }
+
+  // A blocked value's type: v's with its channels rounded up to 8.
+  ir::Value* blocked_twin(ir::Value* v) {
+    ir::TypeInfo t = v->type;
+    t.shape[1] = ir::Dim::of(kernels::nchwc_padded_channels(channels(v)));
+    ir::Value* vb = add_value(g_, v->name + "_nchwc", t);
+    blocked_[v] = vb;
+    return vb;
+  }
+
+  // v as blocks: its twin when a converted node produced it, else a (shared) ReorderInput of it.
+  ir::Value* as_blocked(ir::Value* v) {
+    if (auto it = blocked_.find(v); it != blocked_.end()) return it->second;
+    if (auto it = reordered_.find(v); it != reordered_.end()) return it->second;
+    ir::TypeInfo t = v->type;
+    t.shape[1] = ir::Dim::of(kernels::nchwc_padded_channels(channels(v)));
+    ir::Value* vb = add_value(g_, v->name + "_nchwc", t);
+    g_.add_node(make_node(g_, "ReorderInput", kDomain, v->name + "_reorder_input", {v}, {vb}));
+    reordered_[v] = vb;
+    return vb;
+  }
+
+  bool is_blocked(const ir::Value* v) const { return v && blocked_.count(const_cast<ir::Value*>(v)) != 0; }
+
+  // Replaces `n` by the same operator of the nchwc domain (or `domain`) reading `inputs`, its
+  // output 0 becoming blocked.
+  void replace(ir::Node* n, const std::string& op, const std::string& domain, std::vector<ir::Value*> inputs,
+               const std::set<std::string>& drop_attributes = {}) {
+    ir::Value* y = n->outputs[0];
+    auto node = make_node(g_, op, domain, n->name, std::move(inputs), {nullptr});
+    if (domain == n->domain) node->opset = n->opset;
+    for (const auto& [name, a] : n->attributes)
+      if (!drop_attributes.count(name)) node->attributes[name] = a;
+    node->outputs[0] = blocked_twin(y);
+    replace_nodes(g_, {n}, std::move(node));  // adds before it drops the initializers left unread
+  }
+
+  bool convert_conv(ir::Node* n) {
+    const bool fused = is_op(n, "FusedConv", "com.microsoft");
+    if (!is_op(n, "Conv") && !fused) return false;
+    if (n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    ir::Value* x = n->inputs[0];
+    const Tensor* w = n->input_count() > 1 ? constant_of(n->inputs[1]) : nullptr;
+    if (!static_4d_float(x) || !w || w->dtype() != DataType::Float || w->rank() != 4) return false;
+    // The first layer's 3 channels would triple its work once padded to 8: it stays NCHW.
+    const int64_t C = channels(x), M = w->shape()[0], group = n->get_int("group", 1);
+    if (!is_blocked(x) && C % kernels::kNchwcBlock != 0) return false;
+    const bool depthwise = group > 1 && group == C && M == C && w->shape()[1] == 1;
+    if ((group != 1 && !depthwise) || w->shape()[1] * group != C) return false;
+    if (n->input_count() > 2 && n->inputs[2] && !constant_of(n->inputs[2])) return false;
+    ir::Value* z = fused && n->input_count() > 3 ? n->inputs[3] : nullptr;
+    if (z && !(static_4d_float(z) && z->type.shape == n->outputs[0]->type.shape)) return false;
+    const auto win = window_of(n, x, {w->shape()[2], w->shape()[3]}, /*pool=*/false);
+    if (!win || !kernels::conv_direct_nchwc_supports(*win)) return false;
+    std::vector<ir::Value*> inputs{as_blocked(x), n->inputs[1], n->input_count() > 2 ? n->inputs[2] : nullptr};
+    if (z) inputs.push_back(as_blocked(z));
+    replace(n, "Conv", kDomain, std::move(inputs));
+    return true;
+  }
+
+  bool convert_pool(ir::Node* n) {
+    const bool max = is_op(n, "MaxPool"), avg = is_op(n, "AveragePool"), global = is_op(n, "GlobalAveragePool");
+    if (!(max || avg || global) || !is_blocked(n->inputs[0]) || !static_4d_float(n->outputs[0])) return false;
+    for (size_t i = 1; i < n->outputs.size(); ++i)  // MaxPool's Indices
+      if (n->outputs[i] && (!n->outputs[i]->consumers.empty() || n->outputs[i]->is_graph_output)) return false;
+    if (!global) {
+      const auto win = window_of(n, n->inputs[0], {}, /*pool=*/true);
+      if (!win) return false;
+      for (int d = 1; d < 3; ++d)
+        if (win->dilation[d] != 1 || win->pad_begin[d] >= win->kernel[d] || win->pad_end[d] >= win->kernel[d])
+          return false;
+    }
+    replace(n, n->op_type, kDomain, {blocked_.at(n->inputs[0])}, {"storage_order"});
+    return true;
+  }
+
+  // Element-wise operators run on the blocks as they are when every tensor input is blocked and
+  // of one shape (no broadcasting across the layout); Clip's bounds stay scalars.
+  bool convert_elementwise(ir::Node* n) {
+    static const std::set<std::string> unary{"Relu", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid", "HardSwish", "Clip"};
+    static const std::set<std::string> nary{"Add", "Sub", "Mul", "Max", "Min", "Sum", "Mean"};
+    if (!n->domain.empty() || n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    const bool is_unary = unary.count(n->op_type) != 0;
+    if (!is_unary && !nary.count(n->op_type)) return false;
+    std::vector<ir::Value*> inputs = n->inputs;
+    const int data_inputs = is_unary ? 1 : n->input_count();
+    if (data_inputs < 1) return false;
+    for (int i = 0; i < n->input_count(); ++i) {
+      ir::Value* v = n->inputs[i];
+      if (i >= data_inputs) {  // Clip's min / max
+        if (v && !scalar_constant(v)) return false;
+        continue;
+      }
+      if (!is_blocked(v) || v->type.shape != n->outputs[0]->type.shape) return false;
+      inputs[i] = blocked_.at(v);
+    }
+    replace(n, n->op_type, n->domain, std::move(inputs));
+    return true;
+  }
+
+  // Concat along channels of blocked inputs whose channels fill whole blocks: the blocks of each
+  // image follow one another, as the channels do in NCHW.
+  bool convert_concat(ir::Node* n) {
+    if (!is_op(n, "Concat") || n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    const int64_t axis = n->get_int("axis", 0);
+    if (axis != 1 && axis != -3) return false;
+    std::vector<ir::Value*> inputs;
+    for (ir::Value* v : n->inputs) {
+      if (!is_blocked(v) || channels(v) % kernels::kNchwcBlock != 0) return false;
+      inputs.push_back(blocked_.at(v));
+    }
+    replace(n, "Concat", "", std::move(inputs));
+    return true;
+  }
+
+  ir::Graph& g_;
+  std::map<ir::Value*, ir::Value*> blocked_;    // value -> its blocked twin, produced in the chain
+  std::map<ir::Value*, ir::Value*> reordered_;  // value -> its ReorderInput
+  int rewrites_ = 0;
+};
+
+class NchwcLayout final : public GraphPass {
+ public:
+  const char* name() const override { return "NchwcTransformer"; }
+  int apply(ir::Graph& graph) const override {
+    // Only the AVX2 tiles make blocks pay; a portable build keeps NCHW.
+    if (&kernels::conv_direct_selected_variant() == &kernels::conv_direct_variants().back()) return 0;
+    return Rewriter(graph).run();
+  }
+};
+
+}  // namespace
+
+ONYXRT_REGISTER_PASS_AT(3, 10, NchwcLayout);
+
+}  // namespace onyxrt::opt

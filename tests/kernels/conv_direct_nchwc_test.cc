@@ -1,0 +1,292 @@
+// The direct convolution on NCHW8c tensors (ConvDirectArgs::nchwc, the layout pass's kernels):
+// every variant against the double reference on random problems, including 1x1 stride-1 windows
+// (read in place), ragged input and output channel counts (padded to 8), residuals and each
+// activation; the channels past M come out as act(0) and finite; pre-packing and threads change
+// no bit. Depthwise and pooling on blocks equal the NCHW paths (themselves checked against the
+// reference in conv_direct_test.cc); the reorders and the blocked global average pool against
+// plain loops.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "kernels/conv_direct.h"
+#include "kernels/conv_direct_problem.h"
+#include "kernels/nchwc_reorder.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+using namespace test;
+
+constexpr int64_t B = kNchwcBlock;
+
+// NCHW -> [N][Cp / 8][P][8] with `pad` in the channels past C (a test-side loop, independent of
+// the reorder kernels).
+std::vector<float> to_blocked(const std::vector<float>& x, int64_t N, int64_t C, int64_t P, float pad = 0.0f) {
+  const int64_t Cp = nchwc_padded_channels(C);
+  std::vector<float> y(N * Cp * P, pad);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t q = 0; q < P; ++q) y[(n * Cp + c / B * B) * P + q * B + c % B] = x[(n * C + c) * P + q];
+  return y;
+}
+
+float blocked_at(const std::vector<float>& y, int64_t Cp, int64_t P, int64_t n, int64_t c, int64_t q) {
+  return y[((n * Cp + c / B * B) * P) + q * B + c % B];
+}
+
+std::vector<float> padded(const std::vector<float>& v, int64_t n) {
+  std::vector<float> r(nchwc_padded_channels(n) + B, 0.0f);
+  std::copy(v.begin(), v.end(), r.begin());
+  return r;
+}
+
+// A random problem of conv_direct_test.cc's kind, every third one turned into a plain 1x1
+// stride-1 window (which only the blocked path takes), in NCHW8c.
+struct BlockedProblem {
+  Problem p;
+  std::vector<float> xb, zb, bias;
+};
+
+BlockedProblem blocked_problem(std::mt19937& rng, int index) {
+  BlockedProblem b{random_problem(rng, index), {}, {}, {}};
+  ConvDirectArgs& a = b.p.args;
+  if (index % 3 == 2) {
+    Window3d& g = a.win;
+    for (int d = 1; d < 3; ++d) {
+      g.kernel[d] = g.stride[d] = g.dilation[d] = 1;
+      g.pad_begin[d] = g.pad_end[d] = 0;
+      g.out[d] = g.in[d];
+    }
+    b.p.w.resize(a.out_channels * a.in_channels);
+    b.p.z.resize(b.p.z.empty() ? 0 : a.batch * a.out_channels * g.out_size());
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    for (auto* v : {&b.p.w, &b.p.z})
+      for (float& e : *v) e = value(rng);
+    a.w = b.p.w.data();
+    a.z = b.p.z.empty() ? nullptr : b.p.z.data();
+  }
+  b.xb = to_blocked(b.p.x, a.batch, a.in_channels, a.win.in_size());
+  if (a.z) b.zb = to_blocked(b.p.z, a.batch, a.out_channels, a.win.out_size());
+  if (a.bias) b.bias = padded(b.p.bias, a.out_channels);
+  return b;
+}
+
+std::vector<float> run_blocked(BlockedProblem& b, const ConvDirectVariant& variant, const ConvDirectWeights* packed,
+                               ThreadPool* pool) {
+  ConvDirectArgs a = b.p.args;
+  std::vector<float> y(a.batch * nchwc_padded_channels(a.out_channels) * a.win.out_size(), NAN);
+  a.x = b.xb.data();
+  a.z = a.z ? b.zb.data() : nullptr;
+  a.bias = a.bias ? b.bias.data() : nullptr;
+  a.y = y.data();
+  a.nchwc = true;
+  a.variant = &variant;
+  a.packed_w = packed;
+  std::vector<float> ws(conv_direct_workspace_size(a), NAN);  // NaN: any unwritten read shows
+  conv_direct_f32(a, ws.data(), pool);
+  return y;
+}
+
+class ConvDirectNchwcTest : public ::testing::TestWithParam<int> {
+ protected:
+  const ConvDirectVariant& variant() const { return conv_direct_variants()[GetParam()]; }
+  void SetUp() override {
+    if (!variant().supported(cpu_features()))
+      GTEST_SKIP() << variant().name << " needs an ISA this CPU (or ONYXRT_ISA) does not offer";
+  }
+};
+
+TEST_P(ConvDirectNchwcTest, MatchesReferenceOnRandomProblems) {
+  std::mt19937 rng(5 + GetParam());
+  for (int i = 0; i < 300; ++i) {
+    BlockedProblem b = blocked_problem(rng, i);
+    const ConvDirectArgs& a = b.p.args;
+    ASSERT_TRUE(conv_direct_nchwc_supports(a.win)) << b.p.text;
+    std::vector<double> want, magnitude;
+    reference(b.p, want, magnitude);
+    const std::vector<float> got = run_blocked(b, variant(), nullptr, nullptr);
+    const int64_t K = a.in_channels * a.win.kernel_size(), P = a.win.out_size(), M = a.out_channels;
+    const int64_t Mp = nchwc_padded_channels(M);
+    for (int64_t n = 0; n < a.batch; ++n)
+      for (int64_t m = 0; m < Mp; ++m)
+        for (int64_t q = 0; q < P; ++q) {
+          const float v = blocked_at(got, Mp, P, n, m, q);
+          if (m >= M) {  // zero filters, bias and residual there
+            ASSERT_EQ(v, float(activate(a.act, 0.0))) << variant().name << " " << b.p.text << " padded channel " << m;
+            continue;
+          }
+          const size_t j = static_cast<size_t>((n * M + m) * P + q);
+          ASSERT_NEAR(v, activate(a.act, want[j]), 4e-7 * (K + 2) * magnitude[j] + 1e-6)
+              << variant().name << " " << b.p.text << " channel " << m << " pixel " << q;
+        }
+  }
+}
+
+TEST_P(ConvDirectNchwcTest, PrepackingAndThreadsDoNotChangeTheResult) {
+  std::mt19937 rng(17 + GetParam());
+  ThreadPoolSettings s3;
+  s3.num_threads = 3;
+  ThreadPool pool3(s3);
+  for (int i = 0; i < 80; ++i) {
+    BlockedProblem b = blocked_problem(rng, i);
+    const ConvDirectArgs& a = b.p.args;
+    const ConvDirectWeights packed = conv_direct_pack_weights(b.p.w.data(), a.out_channels, a.in_channels,
+                                                              a.win.kernel[1], a.win.kernel[2], /*nchwc=*/true);
+    const std::vector<float> base = run_blocked(b, variant(), nullptr, nullptr);
+    const std::vector<float> prepacked = run_blocked(b, variant(), &packed, nullptr);
+    const std::vector<float> threaded = run_blocked(b, variant(), &packed, &pool3);
+    ASSERT_EQ(0, std::memcmp(base.data(), prepacked.data(), base.size() * sizeof(float))) << b.p.text;
+    ASSERT_EQ(0, std::memcmp(base.data(), threaded.data(), base.size() * sizeof(float))) << b.p.text;
+  }
+}
+
+// Long K in blocks: 1x1 over 1024 and 389 channels and 3x3 over 130, in chunks with partial sums.
+TEST_P(ConvDirectNchwcTest, LongKIsRunInChunks) {
+  std::mt19937 rng(23);
+  for (const int64_t C : {1024, 389, 130}) {
+    BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window
+    ConvDirectArgs& a = b.p.args;
+    const int64_t k = C == 130 ? 3 : 1;
+    a.in_channels = C;
+    for (int d = 1; d < 3; ++d) {
+      a.win.in[d] = a.win.out[d] = 5;
+      a.win.kernel[d] = k;
+      a.win.pad_begin[d] = a.win.pad_end[d] = k / 2;
+    }
+    a.win.in[0] = a.win.out[0] = 1;
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    b.p.x.resize(a.batch * C * a.win.in_size());
+    b.p.w.resize(a.out_channels * C * k * k);
+    b.p.z.clear();
+    a.z = nullptr;
+    for (auto* v : {&b.p.x, &b.p.w})
+      for (float& e : *v) e = value(rng);
+    a.x = b.p.x.data(), a.w = b.p.w.data();
+    b.xb = to_blocked(b.p.x, a.batch, C, a.win.in_size());
+    std::vector<double> want, magnitude;
+    reference(b.p, want, magnitude);
+    const std::vector<float> got = run_blocked(b, variant(), nullptr, nullptr);
+    const int64_t P = a.win.out_size(), M = a.out_channels, Mp = nchwc_padded_channels(M);
+    for (int64_t n = 0; n < a.batch; ++n)
+      for (int64_t m = 0; m < M; ++m)
+        for (int64_t q = 0; q < P; ++q) {
+          const size_t j = static_cast<size_t>((n * M + m) * P + q);
+          ASSERT_NEAR(blocked_at(got, Mp, P, n, m, q), activate(a.act, want[j]), 4e-7 * (C * k * k + 2) * magnitude[j] + 1e-6)
+              << "C " << C << " kernel " << k;
+        }
+  }
+}
+
+// Depthwise on blocks gives the values of the NCHW blocked path, channel counts ragged or not;
+// its padded channels are act(0).
+TEST_P(ConvDirectNchwcTest, DepthwiseEqualsTheNchwPath) {
+  std::mt19937 rng(41 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int i = 0; i < 120; ++i) {
+    Problem base = random_problem(rng, i);
+    ConvDirectArgs a = base.args;
+    const int64_t C = 1 + rng() % 40, Cp = nchwc_padded_channels(C), P = a.win.out_size(), in = a.win.in_size();
+    a.in_channels = a.out_channels = C;
+    std::vector<float> x(a.batch * C * in), w(C * a.win.kernel_size()), bias(rng() % 2 ? C : 0),
+        z(rng() % 2 ? a.batch * C * P : 0);
+    for (auto* v : {&x, &w, &bias, &z})
+      for (float& e : *v) e = value(rng);
+    a.x = x.data(), a.w = w.data(), a.bias = bias.empty() ? nullptr : bias.data(), a.z = z.empty() ? nullptr : z.data();
+    a.variant = &variant();
+    std::vector<float> want(a.batch * C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN);
+    a.y = want.data();
+    conv_direct_dw_f32(a, ws.data(), nullptr);
+
+    const std::vector<float> xb = to_blocked(x, a.batch, C, in), zb = to_blocked(z, z.empty() ? 0 : a.batch, C, P);
+    const std::vector<float> bb = padded(bias, C);
+    std::vector<float> got(a.batch * Cp * P, NAN);
+    a.x = xb.data(), a.z = z.empty() ? nullptr : zb.data(), a.bias = bias.empty() ? nullptr : bb.data();
+    a.y = got.data();
+    a.nchwc = true;
+    std::vector<float> ws2(conv_direct_dw_workspace_size(a), NAN);
+    conv_direct_dw_f32(a, ws2.data(), nullptr);
+    for (int64_t n = 0; n < a.batch; ++n)
+      for (int64_t c = 0; c < Cp; ++c)
+        for (int64_t q = 0; q < P; ++q)
+          ASSERT_EQ(blocked_at(got, Cp, P, n, c, q), c < C ? want[(n * C + c) * P + q] : float(activate(a.act, 0.0)))
+              << variant().name << " " << base.text << " C " << C << " channel " << c << " pixel " << q;
+  }
+}
+
+// Max and average pooling on blocks give the NCHW blocked paths' values, with NaN and -inf in x.
+TEST_P(ConvDirectNchwcTest, PoolingEqualsTheNchwPath) {
+  std::mt19937 rng(63 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int i = 0; i < 120; ++i) {
+    const Window3d g = random_pool_window(rng);
+    const int64_t N = 1 + rng() % 2, C = 8 * (1 + rng() % 4), P = g.out_size(), in = g.in_size();
+    std::vector<float> x(N * C * in);
+    for (float& e : x) {
+      const unsigned r = rng() % 40;
+      e = r == 0 ? NAN : r == 1 ? -INFINITY : value(rng);
+    }
+    const std::vector<float> xb = to_blocked(x, N, C, in);
+    for (const bool max : {true, false}) {
+      const bool include_pad = i % 2 == 1;
+      std::vector<float> want(N * C * P, 12345.0f), got(N * C * P, 12345.0f);
+      if (max) {
+        max_pool_blocked_f32(g, N, C, x.data(), want.data(), nullptr, &variant());
+        max_pool_blocked_f32(g, N, C, xb.data(), got.data(), nullptr, &variant(), /*nchwc=*/true);
+      } else {
+        avg_pool_blocked_f32(g, N, C, x.data(), want.data(), include_pad, nullptr, &variant());
+        avg_pool_blocked_f32(g, N, C, xb.data(), got.data(), include_pad, nullptr, &variant(), /*nchwc=*/true);
+      }
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t q = 0; q < P; ++q) {
+            const float w = want[(n * C + c) * P + q], v = blocked_at(got, C, P, n, c, q);
+            ASSERT_TRUE(std::memcmp(&w, &v, sizeof w) == 0 || (std::isnan(w) && std::isnan(v)) || w == v)
+                << variant().name << (max ? " max" : " avg") << " C " << C << " channel " << c << " pixel " << q
+                << ": " << v << " vs " << w;
+          }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectNchwcTest,
+                         ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return std::string(conv_direct_variants()[info.param].name);
+                         });
+
+// The reorders invert each other, zero the padded channels on the way in, and match a plain
+// index loop; the blocked global average pool matches the mean per channel.
+TEST(NchwcReorder, RoundTripAndGlobalAveragePool) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  ThreadPoolSettings s2;
+  s2.num_threads = 2;
+  ThreadPool pool2(s2);
+  for (const int64_t C : {1, 3, 8, 13, 16, 61})
+    for (const int64_t P : {1, 7, 300, 1000}) {
+      const int64_t N = 2, Cp = nchwc_padded_channels(C);
+      std::vector<float> x(N * C * P);
+      for (float& e : x) e = value(rng);
+      std::vector<float> blocked(N * Cp * P, NAN), back(N * C * P, NAN), mean(N * Cp, NAN);
+      nchwc_reorder_in_f32(x.data(), N, C, P, blocked.data(), &pool2);
+      ASSERT_EQ(blocked, to_blocked(x, N, C, P)) << "C " << C << " P " << P;
+      nchwc_reorder_out_f32(blocked.data(), N, C, P, back.data(), &pool2);
+      ASSERT_EQ(back, x) << "C " << C << " P " << P;
+      nchwc_global_avg_pool_f32(blocked.data(), N, Cp, P, mean.data(), &pool2);
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t c = 0; c < Cp; ++c) {
+          double sum = 0;
+          for (int64_t q = 0; q < P; ++q) sum += c < C ? x[(n * C + c) * P + q] : 0.0;
+          ASSERT_NEAR(mean[n * Cp + c], sum / P, 1e-6 * (1 + std::sqrt(double(P)))) << "C " << C << " P " << P;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace onyxrt::kernels

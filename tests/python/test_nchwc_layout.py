@@ -1,0 +1,185 @@
+"""The NCHW8c layout pass (src/opt/nchwc_layout.cc, level 3 = ORT_ENABLE_LAYOUT and above) and
+its com.onyxrt.nchwc operators: on small CNNs built to hit each rule (chains of convolutions,
+depthwise, ragged channel counts, residuals, activations, pooling, concat, readers that stay NCHW,
+graph outputs inside a chain, a 3-channel first layer, batch 2), the outputs equal onnxruntime's
+and the profile shows where the reorders went: one ReorderInput where a chain starts, one
+ReorderOutput per value that leaves it, none below level 3 or with the pass disabled. A hand-made
+blocked node with a wrong shape fails with a message that names it."""
+
+import collections
+import json
+
+import numpy as np
+import onnxruntime
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import onyxrt
+
+RNG = np.random.default_rng(5)
+
+
+def _cpu_has_avx2_fma():
+    try:
+        flags = open("/proc/cpuinfo").read().split()
+    except OSError:
+        return False
+    return "avx2" in flags and "fma" in flags
+
+
+# The pass only runs where the AVX2 tiles are selected (a portable build keeps NCHW).
+needs_avx2 = pytest.mark.skipif(not _cpu_has_avx2_fma(), reason="the NCHW8c pass needs the AVX2+FMA tiles")
+
+
+def _f32(*shape):
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+def _w(name, cout, cin, k):
+    return numpy_helper.from_array((_f32(cout, cin, k, k) / np.sqrt(cin * k * k)).astype(np.float32), name)
+
+
+def _b(name, n):
+    return numpy_helper.from_array(_f32(n), name)
+
+
+def _model(nodes, inputs, outputs, inits):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def _vi(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def _conv(x, w, y, k=3, stride=1, group=1, pad=None):
+    p = k // 2 if pad is None else pad
+    return helper.make_node("Conv", [x, w, w.replace("w", "b")], [y], kernel_shape=[k, k], strides=[stride, stride],
+                            pads=[p] * 4, group=group)
+
+
+def _chain():
+    """conv 3x3 -> relu -> conv 1x1 to 20 channels (ragged) -> clip -> depthwise s2 -> conv 1x1 ->
+    maxpool -> global average pool -> flatten: one chain, one reorder at each end."""
+    nodes = [_conv("x", "w1", "c1"), helper.make_node("Relu", ["c1"], ["r1"]),
+             _conv("r1", "w2", "c2", k=1), helper.make_node("Clip", ["c2", "lo", "hi"], ["r2"]),
+             _conv("r2", "w3", "c3", group=20, stride=2), _conv("c3", "w4", "c4", k=1),
+             helper.make_node("MaxPool", ["c4"], ["p"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("GlobalAveragePool", ["p"], ["g"]), helper.make_node("Flatten", ["g"], ["y"])]
+    inits = [_w("w1", 24, 16, 3), _b("b1", 24), _w("w2", 20, 24, 1), _b("b2", 20), _w("w3", 20, 1, 3), _b("b3", 20),
+             _w("w4", 32, 20, 1), _b("b4", 32), numpy_helper.from_array(np.float32(0), "lo"),
+             numpy_helper.from_array(np.float32(0.5), "hi")]
+    return _model(nodes, [_vi("x", [1, 16, 13, 11])], [_vi("y", None)], inits), {"x": _f32(1, 16, 13, 11)}, ({"x"}, {"g"})
+
+
+def _residual():
+    """conv -> conv + add (residual) -> relu, twice (ConvAddActivationFusion makes FusedConv with
+    Z), then average pooling with and without pads counted; batch 2."""
+    nodes = [_conv("x", "w1", "a"), helper.make_node("Relu", ["a"], ["ra"]), _conv("ra", "w2", "b"),
+             helper.make_node("Add", ["b", "x"], ["s"]), helper.make_node("Relu", ["s"], ["rs"]),
+             _conv("rs", "w3", "c", k=1), helper.make_node("Add", ["c", "rs"], ["t"]),
+             helper.make_node("Relu", ["t"], ["rt"]),
+             helper.make_node("AveragePool", ["rt"], ["y1"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("AveragePool", ["rt"], ["y2"], kernel_shape=[2, 2], pads=[1, 1, 0, 0],
+                              count_include_pad=1)]
+    inits = [_w("w1", 16, 16, 3), _b("b1", 16), _w("w2", 16, 16, 3), _b("b2", 16), _w("w3", 16, 16, 1), _b("b3", 16)]
+    feeds = {"x": _f32(2, 16, 9, 10)}
+    return _model(nodes, [_vi("x", [2, 16, 9, 10])], [_vi("y1", None), _vi("y2", None)], inits), feeds, ({"x"}, {"y1", "y2"})
+
+
+def _concat_and_readers():
+    """two convs concatenated along channels (8 + 16: whole blocks) into a conv, a conv output
+    that is also a graph output and read by Softmax (NCHW), a 12-channel conv whose concat stays
+    NCHW, and a Sigmoid conv (run as a pass after the tiles)."""
+    nodes = [_conv("x", "w1", "a", k=1), _conv("x", "w2", "b"), helper.make_node("Concat", ["a", "b"], ["ab"], axis=1),
+             _conv("ab", "w3", "c"), helper.make_node("Sigmoid", ["c"], ["sc"]),
+             helper.make_node("Softmax", ["sc"], ["y2"], axis=1), _conv("sc", "w4", "d", k=1),
+             helper.make_node("Concat", ["d", "sc"], ["y3"], axis=1)]
+    inits = [_w("w1", 8, 8, 1), _b("b1", 8), _w("w2", 16, 8, 3), _b("b2", 16), _w("w3", 16, 24, 3), _b("b3", 16),
+             _w("w4", 12, 16, 1), _b("b4", 12)]
+    outputs = [_vi("sc", None), _vi("y2", None), _vi("y3", None)]
+    # sc leaves the chain once (graph output, Softmax and the NCHW Concat share it), d once.
+    return _model(nodes, [_vi("x", [1, 8, 7, 7])], outputs, inits), {"x": _f32(1, 8, 7, 7)}, ({"x"}, {"sc", "d"})
+
+
+def _first_layer():
+    """a 3-channel image: the first conv stays NCHW (padding it to 8 would nearly triple its
+    work), the next ones are blocked; a strided 1x1 and a dilated 3x3 among them."""
+    nodes = [_conv("x", "w1", "a", k=3, stride=2), helper.make_node("Relu", ["a"], ["ra"]),
+             _conv("ra", "w2", "b", k=1, stride=2, pad=0),
+             helper.make_node("Conv", ["b", "w3", "b3"], ["y"], kernel_shape=[3, 3], dilations=[2, 2],
+                              pads=[2, 2, 2, 2])]
+    inits = [_w("w1", 16, 3, 3), _b("b1", 16), _w("w2", 24, 16, 1), _b("b2", 24), _w("w3", 8, 24, 3), _b("b3", 8)]
+    return _model(nodes, [_vi("x", [1, 3, 29, 31])], [_vi("y", None)], inits), {"x": _f32(1, 3, 29, 31)}, ({"ra"}, {"y"})
+
+
+CASES = {"chain": _chain, "residual": _residual, "concat_and_readers": _concat_and_readers,
+         "first_layer": _first_layer}
+
+
+def _run(model, feeds, level, disabled=None, tmp_path=None):
+    so = onyxrt.SessionOptions()
+    so.graph_optimization_level = level
+    so.enable_profiling = True
+    so.profile_file_prefix = str(tmp_path / f"prof_{level}")
+    if disabled:
+        so.add_session_config_entry("optimization.disable_specified_optimizers", disabled)
+    sess = onyxrt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    out = sess.run(None, feeds)
+    events = json.load(open(sess.end_profiling()))
+    nodes = [e for e in events if e.get("cat") == "Node" and e["name"].endswith("_kernel_time")]
+    ops = collections.Counter(e["args"]["op_name"] for e in nodes)
+    return out, ops, {e["name"][: -len("_kernel_time")] for e in nodes}
+
+
+def _expected(model, feeds):
+    return onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
+@needs_avx2
+@pytest.mark.parametrize("level", [onyxrt.GraphOptimizationLevel.ORT_ENABLE_LAYOUT,
+                                   onyxrt.GraphOptimizationLevel.ORT_ENABLE_ALL])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_blocked_chains_match_onnxruntime_with_reorders_only_at_their_ends(case, level, tmp_path):
+    model, feeds, (reordered_in, reordered_out) = CASES[case]()
+    got, ops, names = _run(model, feeds, level, tmp_path=tmp_path)
+    # The reorders are named after the value they convert: which values enter and leave blocks.
+    assert {n[: -len("_reorder_input")] for n in names if n.endswith("_reorder_input")} == reordered_in, ops
+    assert {n[: -len("_reorder_output")] for n in names if n.endswith("_reorder_output")} == reordered_out, ops
+    assert ops["ReorderInput"] == len(reordered_in) and ops["ReorderOutput"] == len(reordered_out), ops
+    for e, g in zip(_expected(model, feeds), got):
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_below_level_3_or_disabled_nothing_is_blocked(case, tmp_path):
+    model, feeds, _ = CASES[case]()
+    expected = _expected(model, feeds)
+    for level, disabled in [(onyxrt.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, None),
+                            (onyxrt.GraphOptimizationLevel.ORT_ENABLE_ALL, "NchwcTransformer")]:
+        got, ops, _ = _run(model, feeds, level, disabled=disabled, tmp_path=tmp_path)
+        assert ops["ReorderInput"] == 0 and ops["ReorderOutput"] == 0, (level, ops)
+        for e, g in zip(expected, got):
+            np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+
+
+def _hand_made(x_channels):
+    conv = helper.make_node("Conv", ["x", "w"], ["y"], domain="com.onyxrt.nchwc", name="blocked_conv",
+                            kernel_shape=[1, 1])
+    graph = helper.make_graph([conv], "g", [_vi("x", [1, x_channels, 4, 4])], [_vi("y", None)], [_w("w", 8, 16, 1)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.onyxrt.nchwc", 1)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def test_a_hand_made_blocked_conv_checks_its_input():
+    ok = onyxrt.InferenceSession(_hand_made(16))
+    x = _f32(1, 16, 4, 4)
+    assert ok.run(None, {"x": x})[0].shape == (1, 8, 4, 4)
+    with pytest.raises(Exception, match="blocked_conv.*multiple of 8"):
+        onyxrt.InferenceSession(_hand_made(12)).run(None, {"x": _f32(1, 12, 4, 4)})
+    with pytest.raises(Exception, match="blocked_conv.*rounded up to 8"):
+        onyxrt.InferenceSession(_hand_made(24)).run(None, {"x": _f32(1, 24, 4, 4)})

@@ -35,25 +35,27 @@ struct Plan {
   std::vector<int64_t> seg_off;
   int64_t seg_len = 0;
   int64_t segs_per_chunk = 0;  // K is run in chunks of this many segments
-  bool nchwc = false;    // x, y and z are NCHW8c (ConvDirectArgs::nchwc)
-  bool in_place = false;  // nchwc without padding: the tiles read x itself, no copy
-  int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when nchwc)
+  bool x_blocked = false;  // x is NCHW8c (ConvDirectArgs::nchwc without nchw_x)
+  bool y_blocked = false;  // y and z are NCHW8c (ConvDirectArgs::nchwc)
+  bool in_place = false;   // x blocked and no padding: the tiles read x itself, no copy
+  int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when blocked)
 };
 
 // Steps of K whose 16-wide filter rows (64 bytes each) stay in L1 while a task's tiles reuse them.
 constexpr int64_t kChunkK = 256;
 
-Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, bool nchwc = false) {
+Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, bool x_blocked = false,
+               bool y_blocked = false) {
   Plan p;
   p.C = C, p.M = M;
-  p.nchwc = nchwc;
-  p.x_channels = nchwc ? round_up(C, kConvDirectChannelBlock) : C;
-  p.y_channels = nchwc ? round_up(M, kConvDirectChannelBlock) : M;
+  p.x_blocked = x_blocked, p.y_blocked = y_blocked;
+  p.x_channels = x_blocked ? round_up(C, kConvDirectChannelBlock) : C;
+  p.y_channels = y_blocked ? round_up(M, kConvDirectChannelBlock) : M;
   p.in_h = p.H = g.in[1], p.in_w = p.W = g.in[2];
   p.OH = g.out[1], p.OW = g.out[2], p.P = p.OH * p.OW;
   p.KH = g.kernel[1], p.KW = g.kernel[2], p.sh = g.stride[1], p.sw = g.stride[2];
   p.dh = g.dilation[1], p.dw = g.dilation[2], p.pt = g.pad_begin[1], p.pl = g.pad_begin[2];
-  if (p.KH == 1 && p.KW == 1 && !depthwise && !nchwc) {
+  if (p.KH == 1 && p.KW == 1 && !depthwise && !x_blocked) {
     // A strided 1x1 window reads one pixel in sh * sw: copy only those, then step by 1.
     p.copy_sh = p.sh, p.copy_sw = p.sw, p.sh = p.sw = 1;
     p.H = p.OH, p.W = p.OW;
@@ -61,9 +63,9 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
   // Only the rows and columns some window reaches: pad_end may exceed what the last window needs.
   p.Hp = std::max(p.pt + p.H, (p.OH - 1) * p.sh + (p.KH - 1) * p.dh + 1);
   p.Wp = std::max(p.pl + p.W, (p.OW - 1) * p.sw + (p.KW - 1) * p.dw + 1);
-  p.CB = depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock) : channel_block(C, p.KH, p.KW, nchwc);
-  if (nchwc) p.CB = kConvDirectChannelBlock;
-  p.in_place = nchwc && p.Hp == p.H && p.Wp == p.W && p.pt == 0 && p.pl == 0;
+  p.CB = depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock) : channel_block(C, p.KH, p.KW, x_blocked);
+  if (x_blocked) p.CB = kConvDirectChannelBlock;
+  p.in_place = x_blocked && p.Hp == p.H && p.Wp == p.W && p.pt == 0 && p.pl == 0;
   p.Cb = (C + p.CB - 1) / p.CB;
   p.K = p.Cb * p.CB * p.KH * p.KW;
   p.ocb = (M + NR - 1) / NR;
@@ -83,7 +85,7 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
   // A chunk is whole channel blocks (or pieces of a 1x1 run): its input rows are a few KB, its
   // filter rows <= kChunkK.
   int64_t per_block = static_cast<int64_t>(p.seg_off.size()) / p.Cb;
-  if (p.KH * p.KW == 1 && p.K > kChunkK * 3 / 2 && !nchwc) {
+  if (p.KH * p.KW == 1 && p.K > kChunkK * 3 / 2 && !x_blocked) {
     // One run of C: cut it into equal pieces of at most kChunkK (the tile takes one length).
     int64_t pieces = 2;
     while (p.C / pieces > kChunkK || p.C % pieces != 0) ++pieces;
@@ -135,7 +137,7 @@ void pad_channels_blocked(const Plan& p, const float* x, float* xp, ConvDirectPa
         std::memset(dst, 0, sizeof(float) * p.pl * p.CB);
         std::memset(dst + (p.pl + p.W) * p.CB, 0, sizeof(float) * (p.Wp - p.pl - p.W) * p.CB);
       }
-      if (p.nchwc) {
+      if (p.x_blocked) {
         for (int64_t cb = 0; cb < p.Cb; ++cb)
           std::memcpy(xp + cb * block + hp * row + p.pl * p.CB, x + (cb * p.in_h + h) * p.in_w * p.CB,
                       sizeof(float) * p.W * p.CB);
@@ -161,9 +163,9 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
     const float* rows_a[kMaxGroup][MR];
     ConvDirectTile tile;
     tile.seg_len = p.seg_len;
-    tile.ldy = p.nchwc ? p.P * kConvDirectChannelBlock : p.P;
-    tile.blocked_y = p.nchwc;
-    const int64_t pixel_step = p.nchwc ? kConvDirectChannelBlock : 1;
+    tile.ldy = p.y_blocked ? p.P * kConvDirectChannelBlock : p.P;
+    tile.blocked_y = p.y_blocked;
+    const int64_t pixel_step = p.y_blocked ? kConvDirectChannelBlock : 1;
     tile.act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
     int64_t rows_for = -1;  // the group rows_a holds
     for (int64_t t = t0; t < t1; ++t) {
@@ -341,12 +343,12 @@ ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels,
 }
 
 int64_t conv_direct_workspace_size(const ConvDirectArgs& a) {
-  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc);
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc && !a.nchw_x, a.nchwc);
   return p.xp_floats + (a.packed_w ? 0 : p.w_floats);
 }
 
 void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
-  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc);
+  const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc && !a.nchw_x, a.nchwc);
   if (a.batch == 0 || p.P == 0 || p.M == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   float* xp = workspace;
@@ -355,7 +357,7 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
     pw = a.packed_w->data.data();
   } else {
     float* dst = xp + p.xp_floats;
-    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, p.nchwc, dst);
+    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, p.x_blocked, dst);
     pw = dst;
   }
   const int64_t in_size = p.x_channels * p.in_h * p.in_w, out_size = p.y_channels * p.P;
@@ -386,7 +388,7 @@ void f32_conv_direct_portable_dw_tile(const ConvDirectDwTile& t) {
 }
 
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
-  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc);
+  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc, a.nchwc);
   return p.Cb * kConvDirectChannelBlock * p.KH * p.KW;  // whole blocks of 8, zero past C
 }
 
@@ -410,12 +412,12 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
     tile.tap_off = tap_off;
     tile.taps = taps;
     tile.ldy = p.P;
-    tile.blocked_y = p.nchwc;
-    const int64_t pixel_step = p.nchwc ? B : 1;
+    tile.blocked_y = p.y_blocked;
+    const int64_t pixel_step = p.y_blocked ? B : 1;
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t n = t / p.Cb, cb = t % p.Cb, c0 = cb * B;
       // NCHW8c blocks are whole (their channels past C hold finite values the tiles may read).
-      const int64_t cn = p.nchwc ? B : std::min<int64_t>(B, p.C - c0);
+      const int64_t cn = p.y_blocked ? B : std::min<int64_t>(B, p.C - c0);
       const float* x = x_all + (n * p.x_channels + c0) * plane;
       for (int64_t hp = 0; hp < p.Hp; ++hp) {
         float* dst = xb + hp * row;
@@ -426,7 +428,7 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         }
         std::fill(dst, dst + p.pl * B, pad);
         std::fill(dst + (p.pl + p.W) * B, dst + row, pad);
-        if (p.nchwc) {
+        if (p.x_blocked) {
           std::memcpy(dst + p.pl * B, x + h * p.in_w * B, sizeof(float) * p.W * B);
           continue;
         }
@@ -483,7 +485,7 @@ bool blocked_plane_geometry(const Window3d& w) {
 
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
   constexpr int B = kConvDirectChannelBlock;
-  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc);
+  const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc, a.nchwc);
   if (a.batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
@@ -549,7 +551,7 @@ bool pool_blocked_preferred(const Window3d& w, int64_t channels) {
 
 void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
                           bool count_include_pad, ThreadPool* pool, const ConvDirectVariant* variant, bool nchwc) {
-  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc);
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
   const std::vector<int64_t> tap_off = tap_offsets(p);
@@ -575,7 +577,7 @@ void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
 
 void max_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,
                           ThreadPool* pool, const ConvDirectVariant* variant, bool nchwc) {
-  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc);
+  const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
   const std::vector<int64_t> tap_off = tap_offsets(p);

@@ -162,7 +162,7 @@ struct ConvDirectWeights {
   int64_t out_channels = 0, in_channels = 0, kh = 0, kw = 0;
   std::vector<float, CacheLineAllocator<float>> data;
 };
-// `nchwc` packs for ConvDirectArgs::nchwc (blocks of 8 channels for 1x1 windows too).
+// `nchwc` packs for ConvDirectArgs::nchwc with a blocked x (blocks of 8 channels for 1x1 windows too).
 ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
                                            int64_t kw, bool nchwc = false);
 
@@ -181,6 +181,9 @@ struct ConvDirectArgs {
   // [batch][Mp / 8][out...][8], with Cp and Mp the channel counts rounded up to 8; the channels
   // past M are written (bias zero there). bias, when given, holds Mp values.
   bool nchwc = false;
+  // With nchwc, x is plain NCHW instead (any channel count, as a 3-channel image): a first layer
+  // that writes blocks for the chain after it. Filters then pack with nchwc = false.
+  bool nchw_x = false;
 };
 
 // True when conv_direct_f32 / conv_direct_dw_f32 can run `w` with ConvDirectArgs::nchwc: a 1-D

@@ -1,5 +1,6 @@
-// Level 3 (ORT_ENABLE_LAYOUT, as onnxruntime's NchwcTransformer): float 2-D convolutions whose
-// input channels are a multiple of 8 move to the NCHW8c layout (com.onyxrt.nchwc Conv), and so do
+// Level 3 (ORT_ENABLE_LAYOUT, as onnxruntime's NchwcTransformer): float 2-D convolutions move to
+// the NCHW8c layout (com.onyxrt.nchwc Conv; a first layer with a channel count that is not a
+// multiple of 8 reads its NCHW input as it is and writes blocks), and so do
 // the operators that read their outputs when they can run on blocks: MaxPool, AveragePool and
 // GlobalAveragePool, element-wise operators whose inputs are all blocked alike, and Concat along
 // channels of whole blocks. A chain of them then passes blocks from one to the next, with one
@@ -100,15 +101,17 @@ class Rewriter {
 
   // Replaces `n` by the same operator of the nchwc domain (or `domain`) reading `inputs`, its
   // output 0 becoming blocked.
-  void replace(ir::Node* n, const std::string& op, const std::string& domain, std::vector<ir::Value*> inputs,
-               const std::set<std::string>& drop_attributes = {}) {
+  ir::Node* replace(ir::Node* n, const std::string& op, const std::string& domain, std::vector<ir::Value*> inputs,
+                    const std::set<std::string>& drop_attributes = {}) {
     ir::Value* y = n->outputs[0];
     auto node = make_node(g_, op, domain, n->name, std::move(inputs), {nullptr});
     if (domain == n->domain) node->opset = n->opset;
     for (const auto& [name, a] : n->attributes)
       if (!drop_attributes.count(name)) node->attributes[name] = a;
     node->outputs[0] = blocked_twin(y);
+    ir::Node* added = node.get();
     replace_nodes(g_, {n}, std::move(node));  // adds before it drops the initializers left unread
+    return added;
   }
 
   bool convert_conv(ir::Node* n) {
@@ -118,9 +121,11 @@ class Rewriter {
     ir::Value* x = n->inputs[0];
     const Tensor* w = n->input_count() > 1 ? constant_of(n->inputs[1]) : nullptr;
     if (!static_4d_float(x) || !w || w->dtype() != DataType::Float || w->rank() != 4) return false;
-    // The first layer's 3 channels would triple its work once padded to 8: it stays NCHW.
     const int64_t C = channels(x), M = w->shape()[0], group = n->get_int("group", 1);
-    if (!is_blocked(x) && C % kernels::kNchwcBlock != 0) return false;
+    // The first layer's 3 channels would triple its work once padded to 8: it reads NCHW and
+    // writes blocks, where its window has neighbours to copy (not a plain 1x1).
+    const bool nchw_input = !is_blocked(x) && C % kernels::kNchwcBlock != 0;
+    if (nchw_input && group != 1) return false;
     const bool depthwise = group > 1 && group == C && M == C && w->shape()[1] == 1;
     if ((group != 1 && !depthwise) || w->shape()[1] * group != C) return false;
     if (n->input_count() > 2 && n->inputs[2] && !constant_of(n->inputs[2])) return false;
@@ -128,9 +133,12 @@ class Rewriter {
     if (z && !(static_4d_float(z) && z->type.shape == n->outputs[0]->type.shape)) return false;
     const auto win = window_of(n, x, {w->shape()[2], w->shape()[3]}, /*pool=*/false);
     if (!win || !kernels::conv_direct_nchwc_supports(*win)) return false;
-    std::vector<ir::Value*> inputs{as_blocked(x), n->inputs[1], n->input_count() > 2 ? n->inputs[2] : nullptr};
+    if (nchw_input && !kernels::conv_direct_supports(*win)) return false;
+    std::vector<ir::Value*> inputs{nchw_input ? x : as_blocked(x), n->inputs[1],
+                                   n->input_count() > 2 ? n->inputs[2] : nullptr};
     if (z) inputs.push_back(as_blocked(z));
-    replace(n, "Conv", kDomain, std::move(inputs));
+    ir::Node* node = replace(n, "Conv", kDomain, std::move(inputs));
+    if (nchw_input) node->attributes["nchw_input"] = int_attribute("nchw_input", 1);
     return true;
   }
 

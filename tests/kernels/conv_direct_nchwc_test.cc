@@ -1,6 +1,7 @@
 // The direct convolution on NCHW8c tensors (ConvDirectArgs::nchwc, the layout pass's kernels):
 // every variant against the double reference on random problems, including 1x1 stride-1 windows
-// (read in place), ragged input and output channel counts (padded to 8), residuals and each
+// (read in place), NCHW inputs of any channel count written as blocks (nchw_x, a first layer),
+// ragged input and output channel counts (padded to 8), residuals and each
 // activation; the channels past M come out as act(0) and finite; pre-packing and threads change
 // no bit. Depthwise and pooling on blocks equal the NCHW paths (themselves checked against the
 // reference in conv_direct_test.cc); the reorders and the blocked global average pool against
@@ -51,11 +52,13 @@ std::vector<float> padded(const std::vector<float>& v, int64_t n) {
 struct BlockedProblem {
   Problem p;
   std::vector<float> xb, zb, bias;
+  bool nchw_x = false;  // x stays NCHW (ConvDirectArgs::nchw_x), y is blocked
 };
 
 BlockedProblem blocked_problem(std::mt19937& rng, int index) {
-  BlockedProblem b{random_problem(rng, index), {}, {}, {}};
+  BlockedProblem b{random_problem(rng, index), {}, {}, {}, false};
   ConvDirectArgs& a = b.p.args;
+  b.nchw_x = index % 4 == 1;  // random_problem's windows are never plain 1x1 here
   if (index % 3 == 2) {
     Window3d& g = a.win;
     for (int d = 1; d < 3; ++d) {
@@ -81,7 +84,8 @@ std::vector<float> run_blocked(BlockedProblem& b, const ConvDirectVariant& varia
                                ThreadPool* pool) {
   ConvDirectArgs a = b.p.args;
   std::vector<float> y(a.batch * nchwc_padded_channels(a.out_channels) * a.win.out_size(), NAN);
-  a.x = b.xb.data();
+  a.x = b.nchw_x ? b.p.x.data() : b.xb.data();
+  a.nchw_x = b.nchw_x;
   a.z = a.z ? b.zb.data() : nullptr;
   a.bias = a.bias ? b.bias.data() : nullptr;
   a.y = y.data();
@@ -137,7 +141,7 @@ TEST_P(ConvDirectNchwcTest, PrepackingAndThreadsDoNotChangeTheResult) {
     BlockedProblem b = blocked_problem(rng, i);
     const ConvDirectArgs& a = b.p.args;
     const ConvDirectWeights packed = conv_direct_pack_weights(b.p.w.data(), a.out_channels, a.in_channels,
-                                                              a.win.kernel[1], a.win.kernel[2], /*nchwc=*/true);
+                                                              a.win.kernel[1], a.win.kernel[2], !b.nchw_x);
     const std::vector<float> base = run_blocked(b, variant(), nullptr, nullptr);
     const std::vector<float> prepacked = run_blocked(b, variant(), &packed, nullptr);
     const std::vector<float> threaded = run_blocked(b, variant(), &packed, &pool3);

@@ -105,14 +105,15 @@ def _concat_and_readers():
 
 
 def _first_layer():
-    """a 3-channel image: the first conv stays NCHW (padding it to 8 would nearly triple its
-    work), the next ones are blocked; a strided 1x1 and a dilated 3x3 among them."""
+    """a 3-channel image: the first conv reads it as NCHW (padding it to 8 would nearly triple
+    its work) and writes blocks, so no ReorderInput at all; a strided 1x1 and a dilated 3x3
+    follow."""
     nodes = [_conv("x", "w1", "a", k=3, stride=2), helper.make_node("Relu", ["a"], ["ra"]),
              _conv("ra", "w2", "b", k=1, stride=2, pad=0),
              helper.make_node("Conv", ["b", "w3", "b3"], ["y"], kernel_shape=[3, 3], dilations=[2, 2],
                               pads=[2, 2, 2, 2])]
     inits = [_w("w1", 16, 3, 3), _b("b1", 16), _w("w2", 24, 16, 1), _b("b2", 24), _w("w3", 8, 24, 3), _b("b3", 8)]
-    return _model(nodes, [_vi("x", [1, 3, 29, 31])], [_vi("y", None)], inits), {"x": _f32(1, 3, 29, 31)}, ({"ra"}, {"y"})
+    return _model(nodes, [_vi("x", [1, 3, 29, 31])], [_vi("y", None)], inits), {"x": _f32(1, 3, 29, 31)}, (set(), {"y"})
 
 
 CASES = {"chain": _chain, "residual": _residual, "concat_and_readers": _concat_and_readers,

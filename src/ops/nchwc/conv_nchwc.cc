@@ -1,7 +1,9 @@
 // com.onyxrt.nchwc Conv: Y = activation(Conv(X, W, B) + Sum) on NCHW8c tensors, the layout pass's
 // form of Conv and com.microsoft FusedConv. X is [N, Cp, H, W] blocked, W and B are the original
 // filters [M, C / group, KH, KW] and bias [M], Sum (optional input 3) and Y are [N, Mp, OH, OW]
-// blocked; attributes are Conv's plus FusedConv's activation / activation_params. Group 1 runs
+// blocked; attributes are Conv's plus FusedConv's activation / activation_params, and
+// nchw_input = 1 for a group-1 conv whose X is plain NCHW (a first layer's 3-channel image, which
+// padding to 8 channels would make nearly three times the work). Group 1 runs
 // the direct convolution's tiles, depthwise (group == C == M) its depthwise tiles, both storing
 // blocks without a transpose; the channels past M are written too (zero bias), so that a
 // following blocked operator reads finite values there.
@@ -19,7 +21,8 @@ namespace {
 
 class ConvNchwcKernel final : public OpKernel {
  public:
-  explicit ConvNchwcKernel(const ir::Node& node) : cfg_(parse_conv_config(node)) {
+  explicit ConvNchwcKernel(const ir::Node& node)
+      : cfg_(parse_conv_config(node)), nchw_input_(node.get_int("nchw_input", 0) != 0) {
     cfg_.act = parse_conv_activation(node);
   }
 
@@ -28,7 +31,7 @@ class ConvNchwcKernel final : public OpKernel {
     const Tensor* W = ctx.constant_input(1);
     if (W && W->dtype() == DataType::Float && W->rank() == 4 && cfg_.group == 1 && W->size() > 0) {
       weights_ = std::make_shared<const kernels::ConvDirectWeights>(kernels::conv_direct_pack_weights(
-          W->data<float>(), W->shape()[0], W->shape()[1], W->shape()[2], W->shape()[3], /*nchwc=*/true));
+          W->data<float>(), W->shape()[0], W->shape()[1], W->shape()[2], W->shape()[3], /*nchwc=*/!nchw_input_));
       weights_from_ = W->data<float>();
       packed = true;
     }
@@ -47,7 +50,10 @@ class ConvNchwcKernel final : public OpKernel {
     const Tensor& W = ctx.required_input(1);
     const Tensor* B = ctx.input(2);
     const Tensor* Z = ctx.input(3);
-    check_blocked_input(node, X, "X");
+    if (!nchw_input_) check_blocked_input(node, X, "X");
+    if (nchw_input_ && X.dtype() != DataType::Float) unsupported_type(node, 0, X.dtype());
+    if (nchw_input_ && X.rank() != 4)
+      throw_error(ErrorCode::InvalidArgument, node.describe() + ": X must be [N, C, H, W], got " + shape_to_string(X.shape()));
     auto fail = [&](const std::string& what) {
       throw_error(ErrorCode::InvalidArgument, node.describe() + ": " + what + " (X " + shape_to_string(X.shape()) +
                                                   ", W " + shape_to_string(W.shape()) + ")");
@@ -56,7 +62,9 @@ class ConvNchwcKernel final : public OpKernel {
     const int64_t M = W.shape()[0], C = W.shape()[1] * cfg_.group;
     const bool depthwise = cfg_.group > 1 && cfg_.group == C && M == C;
     if (cfg_.group != 1 && !depthwise) fail("only group 1 and depthwise convolutions run blocked");
-    if (X.shape()[1] != kernels::nchwc_padded_channels(C)) fail("X must hold W's input channels rounded up to 8");
+    if (nchw_input_ && (cfg_.group != 1 || X.shape()[1] != C)) fail("an NCHW X must hold W's input channels, group 1");
+    if (!nchw_input_ && X.shape()[1] != kernels::nchwc_padded_channels(C))
+      fail("X must hold W's input channels rounded up to 8");
     if (B && (B->dtype() != DataType::Float || B->rank() != 1 || B->shape()[0] != M))
       fail("B must be a float vector of one value per output channel");
     WindowAttributes attrs = cfg_.attrs;
@@ -89,7 +97,7 @@ class ConvNchwcKernel final : public OpKernel {
     a.win = win;
     a.batch = X.shape()[0], a.in_channels = C, a.out_channels = M;
     a.x = X.data<float>(), a.w = W.data<float>(), a.bias = bias, a.z = Z ? Z->data<float>() : nullptr;
-    a.y = Y.mutable_data<float>(), a.act = cfg_.act, a.nchwc = true;
+    a.y = Y.mutable_data<float>(), a.act = cfg_.act, a.nchwc = true, a.nchw_x = nchw_input_;
     if (!depthwise && weights_ && weights_from_ == W.data<float>()) a.packed_w = weights_.get();
     const int64_t ws = depthwise ? kernels::conv_direct_dw_workspace_size(a) : kernels::conv_direct_workspace_size(a);
     // Every path writes its scratch before reading it.
@@ -110,6 +118,7 @@ class ConvNchwcKernel final : public OpKernel {
   }
 
   ConvConfig cfg_;
+  bool nchw_input_;
   std::shared_ptr<const kernels::ConvDirectWeights> weights_;
   const float* weights_from_ = nullptr;
   std::vector<float> bias_;

@@ -394,33 +394,39 @@ int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
 
 namespace {
 
-// The depthwise-shaped drivers (depthwise conv, max pool): one task per (image, block of 8
-// channels) copies the block's padded planes, filled with `pad`, into a buffer of the thread's own
-// (a few hundred KB at most, so it stays in L2 while the tiles read it), then runs `tile` over
-// every 8-pixel tile of the block. `setup(tile, n, cb)` fills the tile's per-block fields.
+// The depthwise-shaped drivers (depthwise conv, max and average pool): one task per (image, block
+// of 8 channels, band of output rows) copies the padded input rows its band reads, filled with
+// `pad`, into a buffer of the thread's own, then runs `tile` over the band's 8-pixel tiles. A band
+// keeps its rows (about 48 KB) in L1/L2 between the copy and the tiles' reads; the rows two bands
+// share are copied by both. `setup(tile, n, cb)` fills the tile's per-block fields.
 template <typename Setup>
 void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float* y_all, float pad,
                         ConvDirectPackRowFn pack_row, ConvDirectDwTileFn fn, const int64_t* tap_off, int64_t taps,
                         ThreadPool* pool, const Setup& setup, const float* divisors = nullptr) {
   constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
-  const int64_t tiles = (p.P + PX - 1) / PX, plane = p.in_h * p.in_w, row = p.Wp * B;
-  ThreadPool::parallel_for(pool, batch * p.Cb, 1, [&](int64_t t0, int64_t t1) {
+  constexpr int64_t kBandFloats = 12 * 1024;
+  const int64_t plane = p.in_h * p.in_w, row = p.Wp * B, reach = (p.KH - 1) * p.dh + 1;
+  const int64_t band = std::clamp<int64_t>((kBandFloats / row - reach) / p.sh + 1, 1, p.OH);
+  const int64_t bands = (p.OH + band - 1) / band;
+  const int64_t pixel_step = p.y_blocked ? B : 1;
+  ThreadPool::parallel_for(pool, batch * p.Cb * bands, 1, [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float> buffer;
-    buffer.resize(static_cast<size_t>(p.Hp * row));
+    buffer.resize(static_cast<size_t>(((band - 1) * p.sh + reach) * row));
     float* xb = buffer.data();
     ConvDirectDwTile tile{};
     tile.tap_off = tap_off;
     tile.taps = taps;
     tile.ldy = p.P;
     tile.blocked_y = p.y_blocked;
-    const int64_t pixel_step = p.y_blocked ? B : 1;
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t n = t / p.Cb, cb = t % p.Cb, c0 = cb * B;
+      const int64_t nb = t / bands, n = nb / p.Cb, cb = nb % p.Cb, c0 = cb * B;
+      const int64_t r0 = t % bands * band, r1 = std::min(p.OH, r0 + band);
       // NCHW8c blocks are whole (their channels past C hold finite values the tiles may read).
       const int64_t cn = p.y_blocked ? B : std::min<int64_t>(B, p.C - c0);
       const float* x = x_all + (n * p.x_channels + c0) * plane;
-      for (int64_t hp = 0; hp < p.Hp; ++hp) {
-        float* dst = xb + hp * row;
+      const int64_t hp0 = r0 * p.sh, hp1 = (r1 - 1) * p.sh + reach;
+      for (int64_t hp = hp0; hp < hp1; ++hp) {
+        float* dst = xb + (hp - hp0) * row;
         const int64_t h = hp - p.pt;
         if (h < 0 || h >= p.H) {
           std::fill(dst, dst + row, pad);
@@ -439,23 +445,21 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       float* y = y_all + (n * p.y_channels + c0) * p.P;
       tile.cols = static_cast<int>(cn);
       setup(tile, n, cb);
+      const float* z_block = tile.z;
       // Pixel coordinates step along the rows: a division per pixel would cost more than the
       // pixel's nine taps.
-      int64_t oh = 0, ow = 0;
-      const float* last = xb + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
-      for (int64_t ti = 0; ti < tiles; ++ti) {
-        const int64_t q0 = ti * PX;
+      int64_t oh = r0, ow = 0;
+      const float* last = xb + ((r1 - 1 - r0) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
+      for (int64_t q0 = r0 * p.OW, q_end = r1 * p.OW; q0 < q_end; q0 += PX) {
         for (int i = 0; i < PX; ++i) {
-          tile.a[i] = oh < p.OH ? xb + (oh * p.sh * p.Wp + ow * p.sw) * B : last;
+          tile.a[i] = oh < r1 ? xb + ((oh - r0) * p.sh * p.Wp + ow * p.sw) * B : last;
           if (++ow == p.OW) ow = 0, ++oh;
         }
-        tile.rows = static_cast<int>(std::min<int64_t>(PX, p.P - q0));
-        const float* z_block = tile.z;
+        tile.rows = static_cast<int>(std::min<int64_t>(PX, q_end - q0));
         tile.divisors = divisors ? divisors + q0 : nullptr;
         tile.y = y + q0 * pixel_step;
         tile.z = z_block ? z_block + q0 * pixel_step : nullptr;
         fn(tile);
-        tile.z = z_block;
       }
     }
   });

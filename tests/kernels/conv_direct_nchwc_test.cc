@@ -18,6 +18,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/conv_direct_problem.h"
 #include "kernels/nchwc_reorder.h"
+#include "kernels/ref/pool.h"
 
 namespace onyxrt::kernels {
 namespace {
@@ -254,6 +255,50 @@ TEST_P(ConvDirectNchwcTest, PoolingEqualsTheNchwPath) {
                 << variant().name << (max ? " max" : " avg") << " C " << C << " channel " << c << " pixel " << q
                 << ": " << v << " vs " << w;
           }
+    }
+  }
+}
+
+// Planes larger than one band of rows (the drivers copy ~48 KB of rows at a time): depthwise
+// 3x3 at strides 1 and 2 and 3x3 max / average pooling against the reference, NCHW and blocked.
+TEST_P(ConvDirectNchwcTest, LargePlanesRunInBands) {
+  std::mt19937 rng(77);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (const int64_t stride : {1, 2}) {
+    Window3d g;
+    g.in[1] = 97, g.in[2] = 83;
+    for (int d = 1; d < 3; ++d) {
+      g.kernel[d] = 3, g.stride[d] = stride, g.pad_begin[d] = g.pad_end[d] = 1;
+      g.out[d] = (g.in[d] + 2 - 3) / stride + 1;
+    }
+    const int64_t C = 16, P = g.out_size(), in = g.in_size(), ks = g.kernel_size();
+    std::vector<float> x(C * in), w(C * ks);
+    for (auto* v : {&x, &w})
+      for (float& e : *v) e = value(rng);
+    const std::vector<float> xb = to_blocked(x, 1, C, in);
+    std::vector<double> col(conv_col_size(g, 1)), want(P);
+    for (const bool blocked : {false, true}) {
+      ConvDirectArgs a;
+      a.win = g, a.batch = 1, a.in_channels = a.out_channels = C;
+      a.x = blocked ? xb.data() : x.data(), a.w = w.data(), a.nchwc = blocked, a.variant = &variant();
+      std::vector<float> got(C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN), mx(C * P, NAN), av(C * P, NAN);
+      a.y = got.data();
+      conv_direct_dw_f32(a, ws.data(), nullptr);
+      max_pool_blocked_f32(g, 1, C, a.x, mx.data(), nullptr, &variant(), blocked);
+      avg_pool_blocked_f32(g, 1, C, a.x, av.data(), false, nullptr, &variant(), blocked);
+      std::vector<float> want_max(P), want_avg(P);
+      for (int64_t c = 0; c < C; ++c) {
+        std::vector<double> xc(x.begin() + c * in, x.begin() + (c + 1) * in), wc(w.begin() + c * ks, w.begin() + (c + 1) * ks);
+        conv_3d_ref<double>(g, 1, 1, xc.data(), wc.data(), nullptr, want.data(), col.data());
+        maxpool_3d_ref<float>(g, x.data() + c * in, want_max.data(), nullptr, 0, false);
+        avgpool_3d_ref<float>(g, x.data() + c * in, want_avg.data(), false);
+        for (int64_t q = 0; q < P; ++q) {
+          const int64_t at = blocked ? (c / B * B) * P + q * B + c % B : c * P + q;
+          ASSERT_NEAR(got[at], want[q], 1e-5) << "stride " << stride << " blocked " << blocked << " channel " << c;
+          ASSERT_EQ(mx[at], want_max[q]) << "stride " << stride << " blocked " << blocked << " channel " << c;
+          ASSERT_EQ(av[at], want_avg[q]) << "stride " << stride << " blocked " << blocked << " channel " << c;
+        }
+      }
     }
   }
 }

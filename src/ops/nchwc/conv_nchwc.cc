@@ -67,15 +67,7 @@ class ConvNchwcKernel final : public OpKernel {
       fail("X must hold W's input channels rounded up to 8");
     if (B && (B->dtype() != DataType::Float || B->rank() != 1 || B->shape()[0] != M))
       fail("B must be a float vector of one value per output channel");
-    WindowAttributes attrs = cfg_.attrs;
-    const Shape w_kernel(W.shape().begin() + 2, W.shape().end());
-    if (attrs.kernel_shape.empty()) {
-      attrs.kernel_shape = w_kernel;
-      resolve_window_defaults(attrs, node);
-    } else if (attrs.kernel_shape != w_kernel) {
-      fail("kernel_shape attribute differs from W's spatial dims");
-    }
-    const kernels::Window3d win = make_window3d(attrs, {X.shape()[2], X.shape()[3]}, node);
+    const kernels::Window3d win = conv_window(cfg_, node, W, {X.shape()[2], X.shape()[3]});
     if (!kernels::conv_direct_nchwc_supports(win)) fail("pads beyond the window's reach do not run blocked");
     const Shape out{X.shape()[0], kernels::nchwc_padded_channels(M), win.out[1], win.out[2]};
     if (Z && (Z->dtype() != DataType::Float || Z->shape() != out))

@@ -50,16 +50,8 @@ ConvShapes check_shapes(const ConvConfig& cfg, const ir::Node& node, const Tenso
   if (W.shape()[1] * cfg.group != s.C) fail("X channels must equal W.shape[1] * group");
   if (s.M % cfg.group != 0) fail("W.shape[0] (output channels) must be divisible by group");
   if (B && (B->rank() != 1 || B->shape()[0] != s.M)) fail("B must be 1-D with one value per output channel");
-  WindowAttributes attrs = cfg.attrs;
-  const Shape w_kernel(W.shape().begin() + 2, W.shape().end());
-  if (attrs.kernel_shape.empty()) {
-    attrs.kernel_shape = w_kernel;
-    resolve_window_defaults(attrs, node);
-  } else if (attrs.kernel_shape != w_kernel) {
-    fail("kernel_shape attribute differs from W's spatial dims");
-  }
   const Shape in_spatial(X.shape().begin() + 2, X.shape().end());
-  s.win = make_window3d(attrs, in_spatial, node);
+  s.win = conv_window(cfg, node, W, in_spatial);
   s.out = {s.N, s.M};
   for (size_t i = 3 - in_spatial.size(); i < 3; ++i) s.out.push_back(s.win.out[i]);
   if (Z && Z->shape() != s.out) fail("Z " + shape_to_string(Z->shape()) + " must have Y's shape " + shape_to_string(s.out));
@@ -143,6 +135,20 @@ bool direct_candidate(const ConvConfig& cfg, const Tensor& W) {
 }
 
 }  // namespace
+
+kernels::Window3d conv_window(const ConvConfig& cfg, const ir::Node& node, const Tensor& W, const Shape& in_spatial) {
+  WindowAttributes attrs = cfg.attrs;
+  const Shape w_kernel(W.shape().begin() + 2, W.shape().end());
+  if (attrs.kernel_shape.empty()) {
+    attrs.kernel_shape = w_kernel;
+    resolve_window_defaults(attrs, node);
+  } else if (attrs.kernel_shape != w_kernel) {
+    throw_error(ErrorCode::InvalidArgument, node.describe() + ": kernel_shape attribute " +
+                                                shape_to_string(attrs.kernel_shape) + " differs from W's spatial dims " +
+                                                shape_to_string(w_kernel));
+  }
+  return make_window3d(attrs, in_spatial, node);
+}
 
 ConvConfig parse_conv_config(const ir::Node& node) {
   ConvConfig cfg;

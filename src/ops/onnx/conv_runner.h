@@ -34,6 +34,10 @@ ConvConfig parse_conv_config(const ir::Node& node);
 // Sigmoid, LeakyRelu (alpha), Clip (min, max), HardSigmoid (alpha, beta); none when absent.
 kernels::ConvActivation parse_conv_activation(const ir::Node& node);
 
+// The window of a Conv-like node over `in_spatial`: kernel_shape from W when the attribute is
+// absent; raises InvalidArgument when the two differ.
+kernels::Window3d conv_window(const ConvConfig& cfg, const ir::Node& node, const Tensor& W, const Shape& in_spatial);
+
 // True for the element types run_conv computes.
 bool conv_dtype_supported(DataType t);
 

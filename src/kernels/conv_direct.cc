@@ -325,10 +325,15 @@ void f32_conv_direct_portable_pack_row(const float* src, int64_t plane, int64_t 
   }
 }
 
+void f32_conv_direct_portable_unpack(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane) {
+  for (int64_t j = 0; j < cn; ++j)
+    for (int64_t p = 0; p < count; ++p) dst[j * plane + p] = src[p * kConvDirectChannelBlock + j];
+}
+
 std::span<const ConvDirectVariant> conv_direct_variants() {
 #define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred) \
   ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_max_tile, prefix##_avg_tile, \
-                    prefix##_pack_row},
+                    prefix##_pack_row, prefix##_unpack},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -446,6 +451,9 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   ThreadPool::parallel_for(pool, batch * p.Cb * bands, 1, [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float> buffer;
     buffer.resize(static_cast<size_t>(((band - 1) * p.sh + reach) * row));
+    // An unpadded blocked plane is read where it lies (BatchNormalization's 1x1 as a depthwise
+    // conv, unpadded pools): no copy.
+    const bool in_place = p.x_blocked && p.pt == 0 && p.pl == 0 && p.Hp == p.H && p.Wp == p.W;
     float* xb = buffer.data();
     ConvDirectDwTile tile{};
     tile.tap_off = tap_off;
@@ -459,7 +467,8 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       const int64_t cn = p.y_blocked ? B : std::min<int64_t>(B, p.C - c0);
       const float* x = x_all + (n * p.x_channels + c0) * plane;
       const int64_t hp0 = r0 * p.sh, hp1 = (r1 - 1) * p.sh + reach;
-      for (int64_t hp = hp0; hp < hp1; ++hp) {
+      const float* rows = in_place ? x + hp0 * row : xb;  // what the tiles read: band row 0 first
+      for (int64_t hp = in_place ? hp1 : hp0; hp < hp1; ++hp) {
         float* dst = xb + (hp - hp0) * row;
         const int64_t h = hp - p.pt;
         if (h < 0 || h >= p.H) {
@@ -483,10 +492,10 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       // Pixel coordinates step along the rows: a division per pixel would cost more than the
       // pixel's nine taps.
       int64_t oh = r0, ow = 0;
-      const float* last = xb + ((r1 - 1 - r0) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
+      const float* last = rows + ((r1 - 1 - r0) * p.sh * p.Wp + (p.OW - 1) * p.sw) * B;
       for (int64_t q0 = r0 * p.OW, q_end = r1 * p.OW; q0 < q_end; q0 += PX) {
         for (int i = 0; i < PX; ++i) {
-          tile.a[i] = oh < r1 ? xb + ((oh - r0) * p.sh * p.Wp + ow * p.sw) * B : last;
+          tile.a[i] = oh < r1 ? rows + ((oh - r0) * p.sh * p.Wp + ow * p.sw) * B : last;
           if (++ow == p.OW) ow = 0, ++oh;
         }
         tile.rows = static_cast<int>(std::min<int64_t>(PX, q_end - q0));

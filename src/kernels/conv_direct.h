@@ -98,8 +98,12 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 // Average pooling likewise over a zero-padded copy: out[i][j] = (sum over the taps of
 // a[i][tap_off[t] + j]) / divisors[i], the taps summed in order as the reference sums them.
 
+// One block's pixels back to NCHW: dst[j * plane + p] = src[p * 8 + j] for p < count, j < cn
+// (the NCHW8c reorder's inner step).
+using ConvDirectUnpackFn = void (*)(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane);
+
 // X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_max_tile,
-// prefix##_avg_tile and prefix##_pack_row.
+// prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
@@ -110,7 +114,8 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
   void prefix##_max_tile(const ConvDirectDwTile& t);     \
   void prefix##_avg_tile(const ConvDirectDwTile& t);     \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
-                         int64_t CB, int64_t block_stride);
+                         int64_t CB, int64_t block_stride);                                                  \
+  void prefix##_unpack(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane);
 ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_DECLARE_CONV_DIRECT_VARIANT)
 #undef ONYXRT_DECLARE_CONV_DIRECT_VARIANT
 
@@ -122,6 +127,7 @@ struct ConvDirectVariant {
   ConvDirectDwTileFn max_tile;
   ConvDirectDwTileFn avg_tile;
   ConvDirectPackRowFn pack_row;
+  ConvDirectUnpackFn unpack;
 };
 
 // The output step of every variant's tile: acc is [6][16] row-major. Vector tiles call it for

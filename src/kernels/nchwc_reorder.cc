@@ -27,16 +27,14 @@ void nchwc_reorder_in_f32(const float* x, int64_t N, int64_t C, int64_t HW, floa
 
 void nchwc_reorder_out_f32(const float* x, int64_t N, int64_t C, int64_t HW, float* y, ThreadPool* pool) {
   const int64_t Cb = nchwc_padded_channels(C) / kNchwcBlock, chunks = (HW + kPixelChunk - 1) / kPixelChunk;
+  const ConvDirectUnpackFn unpack = conv_direct_selected_variant().unpack;
   ThreadPool::parallel_for(pool, N * Cb * chunks, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t nb = t / chunks, n = nb / Cb, cb = nb % Cb;
       const int64_t p0 = t % chunks * kPixelChunk, len = std::min(kPixelChunk, HW - p0);
       const float* src = x + (nb * HW + p0) * kNchwcBlock;
       const int64_t cn = std::min(kNchwcBlock, C - cb * kNchwcBlock);
-      for (int64_t j = 0; j < cn; ++j) {
-        float* dst = y + (n * C + cb * kNchwcBlock + j) * HW + p0;
-        for (int64_t p = 0; p < len; ++p) dst[p] = src[p * kNchwcBlock + j];
-      }
+      unpack(src, len, cn, y + (n * C + cb * kNchwcBlock) * HW + p0, HW);
     }
   });
 }

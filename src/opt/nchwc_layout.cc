@@ -10,6 +10,8 @@
 //
 // Padded channels (C not a multiple of 8) hold finite values: zero filters and bias in the
 // convolutions, and only operators that keep finite values finite are taken in (no Div, Log).
+#include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <vector>
@@ -60,7 +62,9 @@ class Rewriter {
         if (a.g || !a.graphs.empty()) return 0;  // subgraphs read values by name: leave such graphs alone
     for (ir::Node* n : g_.topological_order()) {
       if (n->inputs.empty() || !n->inputs[0] || n->outputs.empty() || !n->outputs[0]) continue;
-      if (convert_conv(n) || convert_pool(n) || convert_elementwise(n) || convert_concat(n)) ++rewrites_;
+      if (convert_conv(n) || convert_batch_norm(n) || convert_pool(n) || fuse_activation(n) || convert_elementwise(n) ||
+          convert_concat(n))
+        ++rewrites_;
     }
     if (rewrites_ == 0) return 0;
     // Values whose readers stayed NCHW, and graph outputs, come back through one ReorderOutput.
@@ -155,6 +159,65 @@ class Rewriter {
           return false;
     }
     replace(n, n->op_type, kDomain, {blocked_.at(n->inputs[0])}, {"storage_order"});
+    return true;
+  }
+
+  // Inference BatchNormalization of a blocked tensor is a per-channel scale and bias: a 1x1
+  // depthwise blocked Conv with W = scale / sqrt(var + epsilon) and B = bias - mean * W
+  // (onnxruntime's NchwcTransformer does the same), whose Relu then fuses into it.
+  bool convert_batch_norm(ir::Node* n) {
+    if (!is_op(n, "BatchNormalization") || n->input_count() != 5 || n->get_int("training_mode", 0) != 0) return false;
+    if (!is_blocked(n->inputs[0]) || !static_4d_float(n->outputs[0])) return false;
+    for (size_t i = 1; i < n->outputs.size(); ++i)
+      if (n->outputs[i] && (!n->outputs[i]->consumers.empty() || n->outputs[i]->is_graph_output)) return false;
+    const int64_t C = channels(n->inputs[0]);
+    const Tensor* t[4];
+    for (int i = 0; i < 4; ++i) {
+      t[i] = constant_of(n->inputs[i + 1]);
+      if (!t[i] || t[i]->dtype() != DataType::Float || t[i]->size() != C) return false;
+    }
+    const double eps = n->get_float("epsilon", 1e-5f);
+    Tensor w = Tensor::allocate(DataType::Float, {C, 1, 1, 1}), b = Tensor::allocate(DataType::Float, {C});
+    for (int64_t c = 0; c < C; ++c) {
+      const double s = t[0]->data<float>()[c] / std::sqrt(double(t[3]->data<float>()[c]) + eps);
+      w.mutable_data<float>()[c] = static_cast<float>(s);
+      b.mutable_data<float>()[c] = static_cast<float>(t[1]->data<float>()[c] - t[2]->data<float>()[c] * s);
+    }
+    ir::Value* wv = add_initializer(g_, n->name + "_nchwc_scale", std::move(w));
+    ir::Value* bv = add_initializer(g_, n->name + "_nchwc_bias", std::move(b));
+    ir::Node* conv = replace(n, "Conv", kDomain, {blocked_.at(n->inputs[0]), wv, bv},
+                             {"epsilon", "momentum", "training_mode", "spatial"});
+    conv->attributes["group"] = int_attribute("group", C);
+    return true;
+  }
+
+  // Relu, Clip (constant bounds) and LeakyRelu after a blocked Conv with no activation of its
+  // own, and its only reader: the Conv applies it as it stores.
+  bool fuse_activation(ir::Node* n) {
+    const bool relu = is_op(n, "Relu"), clip = is_op(n, "Clip"), leaky = is_op(n, "LeakyRelu");
+    if (!(relu || clip || leaky) || n->outputs.size() != 1 || !is_blocked(n->inputs[0])) return false;
+    ir::Value* v = n->inputs[0];
+    ir::Node* conv = blocked_.at(v)->producer;
+    if (!conv || !is_op(conv, "Conv", kDomain) || conv->has("activation") || sole_consumer(v) != n) return false;
+    std::vector<float> params;
+    if (clip) {
+      // Opset 6 has min / max attributes; later ones optional scalar inputs.
+      float lo = n->get_float("min", -std::numeric_limits<float>::max());
+      float hi = n->get_float("max", std::numeric_limits<float>::max());
+      for (int i = 1; i < n->input_count(); ++i) {
+        if (!n->inputs[i]) continue;
+        const std::optional<double> bound = scalar_constant(n->inputs[i]);
+        if (!bound) return false;
+        (i == 1 ? lo : hi) = static_cast<float>(*bound);
+      }
+      params = {lo, hi};
+    } else if (leaky) {
+      params = {n->get_float("alpha", 0.01f)};
+    }
+    conv->attributes["activation"] = string_attribute("activation", n->op_type);
+    if (!params.empty()) conv->attributes["activation_params"] = floats_attribute("activation_params", params);
+    blocked_[n->outputs[0]] = blocked_.at(v);
+    replace_nodes(g_, {n});
     return true;
   }
 

@@ -303,6 +303,22 @@ TEST_P(ConvDirectNchwcTest, LargePlanesRunInBands) {
   }
 }
 
+// The reorder's step back to NCHW: full and partial blocks, pixel counts around the 8 a vector
+// transposes at once.
+TEST_P(ConvDirectNchwcTest, UnpackMatchesAPlainLoop) {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (const int64_t count : {1, 7, 8, 9, 31, 64})
+    for (int64_t cn = 1; cn <= B; ++cn) {
+      std::vector<float> src(count * B), got(B * 70, 7.0f), want(B * 70, 7.0f);
+      for (float& e : src) e = value(rng);
+      for (int64_t j = 0; j < cn; ++j)
+        for (int64_t q = 0; q < count; ++q) want[j * 70 + q] = src[q * B + j];
+      variant().unpack(src.data(), count, cn, got.data(), 70);
+      ASSERT_EQ(got, want) << variant().name << " count " << count << " channels " << cn;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectNchwcTest,
                          ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
                          [](const ::testing::TestParamInfo<int>& info) {

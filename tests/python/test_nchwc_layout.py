@@ -116,8 +116,35 @@ def _first_layer():
     return _model(nodes, [_vi("x", [1, 3, 29, 31])], [_vi("y", None)], inits), {"x": _f32(1, 3, 29, 31)}, (set(), {"y"})
 
 
+def _bn(name, c):
+    scale, bias = _f32(c), _f32(c)
+    mean, var = _f32(c), (np.abs(_f32(c)) + 0.1).astype(np.float32)
+    return [numpy_helper.from_array(a, f"{name}_{k}") for k, a in
+            (("s", scale), ("b", bias), ("m", mean), ("v", var))]
+
+
+def _batch_norm():
+    """DenseNet's pattern: BatchNormalization after a pool and after a Concat (ConvBNFusion cannot
+    fold those), each followed by an activation, all in blocks: the normalizations become 1x1
+    depthwise blocked convs that apply the Relu / Clip as they store. A third one after a conv
+    folds into it at level 1; that conv's output is also a graph output, so its Relu stays a
+    separate (blocked) node."""
+    bn = lambda x, name, y, eps=1e-5: helper.make_node("BatchNormalization", [x] + [f"{name}_{k}" for k in "sbmv"],
+                                                       [y], epsilon=eps)
+    nodes = [_conv("x", "w1", "a"), helper.make_node("MaxPool", ["a"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+             bn("p", "bn1", "n1"), helper.make_node("Relu", ["n1"], ["r1"]), _conv("r1", "w2", "c", k=1),
+             helper.make_node("Concat", ["p", "c"], ["pc"], axis=1), bn("pc", "bn2", "n2", 1e-3),
+             helper.make_node("Clip", ["n2", "lo", "hi"], ["r2"]), _conv("r2", "w3", "d"),
+             bn("d", "bn3", "n3"), helper.make_node("Relu", ["n3"], ["y"])]
+    inits = ([_w("w1", 16, 16, 3), _b("b1", 16), _w("w2", 8, 16, 1), _b("b2", 8), _w("w3", 16, 24, 3), _b("b3", 16),
+              numpy_helper.from_array(np.float32(0), "lo"), numpy_helper.from_array(np.float32(0.5), "hi")]
+             + _bn("bn1", 16) + _bn("bn2", 24) + _bn("bn3", 16))
+    outputs = [_vi("y", None), _vi("n3", None)]
+    return _model(nodes, [_vi("x", [1, 16, 12, 10])], outputs, inits), {"x": _f32(1, 16, 12, 10)}, ({"x"}, {"y", "n3"})
+
+
 CASES = {"chain": _chain, "residual": _residual, "concat_and_readers": _concat_and_readers,
-         "first_layer": _first_layer}
+         "first_layer": _first_layer, "batch_norm": _batch_norm}
 
 
 def _run(model, feeds, level, disabled=None, tmp_path=None):
@@ -152,6 +179,16 @@ def test_blocked_chains_match_onnxruntime_with_reorders_only_at_their_ends(case,
     assert ops["ReorderInput"] == len(reordered_in) and ops["ReorderOutput"] == len(reordered_out), ops
     for e, g in zip(_expected(model, feeds), got):
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5)
+
+
+@needs_avx2
+def test_batch_norm_and_its_activation_become_one_blocked_conv(tmp_path):
+    model, feeds, _ = _batch_norm()
+    _, plain_ops, _ = _run(model, feeds, onyxrt.GraphOptimizationLevel.ORT_ENABLE_EXTENDED, tmp_path=tmp_path)
+    _, ops, _ = _run(model, feeds, onyxrt.GraphOptimizationLevel.ORT_ENABLE_LAYOUT, tmp_path=tmp_path)
+    assert plain_ops["BatchNormalization"] == 2 and ops["BatchNormalization"] == 0, (plain_ops, ops)
+    assert ops["Conv"] == plain_ops["Conv"] + plain_ops["FusedConv"] + 2, (plain_ops, ops)
+    assert ops["Relu"] == 1 and ops["Clip"] == 0, ops  # the Relu of a graph output stays
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

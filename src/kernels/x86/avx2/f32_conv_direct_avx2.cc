@@ -253,4 +253,16 @@ void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step
   }
 }
 
+void f32_conv_direct_avx2_unpack(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane) {
+  int64_t p = 0;
+  if (cn == 8)
+    for (; p + 8 <= count; p += 8) {
+      __m256 r[8];
+      for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + (p + i) * 8);
+      transpose8x8(r);  // r[j]: channel j's 8 pixels
+      for (int j = 0; j < 8; ++j) _mm256_storeu_ps(dst + j * plane + p, r[j]);
+    }
+  if (p < count) f32_conv_direct_portable_unpack(src + p * 8, count - p, cn, dst + p, plane);
+}
+
 }  // namespace onyxrt::kernels

@@ -18,6 +18,11 @@ import time
 import traceback
 from pathlib import Path
 
+# numpy's OpenBLAS keeps its threads spinning for ~0.1 s after any matrix product (checking outputs,
+# building inputs): on a 2-core machine that steals a core from the engine timed next. One BLAS
+# thread spins nothing. Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

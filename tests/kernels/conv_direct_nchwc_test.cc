@@ -151,39 +151,51 @@ TEST_P(ConvDirectNchwcTest, PrepackingAndThreadsDoNotChangeTheResult) {
   }
 }
 
-// Long K in blocks: 1x1 over 1024 and 389 channels and 3x3 over 130, in chunks with partial sums.
-TEST_P(ConvDirectNchwcTest, LongKIsRunInChunks) {
+// Long K in blocks, and the 1x1 paths: in place (fewer than 4 blocks of 16 output channels) and
+// packed (4 or more, Plan::pack_a), strided or not, K in one chunk or several with partial sums;
+// a 3x3 window over 130 channels in chunks; 3 threads give the same bits.
+TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {
   std::mt19937 rng(23);
-  for (const int64_t C : {1024, 389, 130}) {
-    BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window
+  ThreadPoolSettings s3;
+  s3.num_threads = 3;
+  ThreadPool pool3(s3);
+  struct Case { int64_t C, M, k, stride; };
+  for (const Case c : {Case{1024, 70, 1, 1}, Case{389, 70, 1, 1}, Case{389, 20, 1, 1}, Case{40, 64, 1, 1},
+                       Case{96, 67, 1, 2}, Case{130, 20, 3, 1}}) {
+    BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window, reshaped below
     ConvDirectArgs& a = b.p.args;
-    const int64_t k = C == 130 ? 3 : 1;
-    a.in_channels = C;
+    a.in_channels = c.C, a.out_channels = c.M;
     for (int d = 1; d < 3; ++d) {
-      a.win.in[d] = a.win.out[d] = 5;
-      a.win.kernel[d] = k;
-      a.win.pad_begin[d] = a.win.pad_end[d] = k / 2;
+      a.win.in[d] = 7;
+      a.win.kernel[d] = c.k, a.win.stride[d] = c.stride, a.win.dilation[d] = 1;
+      a.win.pad_begin[d] = a.win.pad_end[d] = c.k / 2;
+      a.win.out[d] = (7 + 2 * (c.k / 2) - c.k) / c.stride + 1;
     }
     a.win.in[0] = a.win.out[0] = 1;
     std::uniform_real_distribution<float> value(-1.0f, 1.0f);
-    b.p.x.resize(a.batch * C * a.win.in_size());
-    b.p.w.resize(a.out_channels * C * k * k);
-    b.p.z.clear();
-    a.z = nullptr;
-    for (auto* v : {&b.p.x, &b.p.w})
+    b.p.x.resize(a.batch * c.C * a.win.in_size());
+    b.p.w.resize(c.M * c.C * c.k * c.k);
+    b.p.bias.resize(c.M);
+    b.p.z.resize(a.batch * c.M * a.win.out_size());
+    for (auto* v : {&b.p.x, &b.p.w, &b.p.bias, &b.p.z})
       for (float& e : *v) e = value(rng);
-    a.x = b.p.x.data(), a.w = b.p.w.data();
-    b.xb = to_blocked(b.p.x, a.batch, C, a.win.in_size());
+    a.x = b.p.x.data(), a.w = b.p.w.data(), a.bias = b.p.bias.data(), a.z = b.p.z.data();
+    b.xb = to_blocked(b.p.x, a.batch, c.C, a.win.in_size());
+    b.zb = to_blocked(b.p.z, a.batch, c.M, a.win.out_size());
+    b.bias = padded(b.p.bias, c.M);
     std::vector<double> want, magnitude;
     reference(b.p, want, magnitude);
     const std::vector<float> got = run_blocked(b, variant(), nullptr, nullptr);
-    const int64_t P = a.win.out_size(), M = a.out_channels, Mp = nchwc_padded_channels(M);
+    const std::vector<float> threaded = run_blocked(b, variant(), nullptr, &pool3);  // per-thread packing
+    ASSERT_EQ(0, std::memcmp(got.data(), threaded.data(), got.size() * sizeof(float))) << "C " << c.C << " M " << c.M;
+    const int64_t P = a.win.out_size(), M = c.M, Mp = nchwc_padded_channels(M);
     for (int64_t n = 0; n < a.batch; ++n)
       for (int64_t m = 0; m < M; ++m)
         for (int64_t q = 0; q < P; ++q) {
           const size_t j = static_cast<size_t>((n * M + m) * P + q);
-          ASSERT_NEAR(blocked_at(got, Mp, P, n, m, q), activate(a.act, want[j]), 4e-7 * (C * k * k + 2) * magnitude[j] + 1e-6)
-              << "C " << C << " kernel " << k;
+          ASSERT_NEAR(blocked_at(got, Mp, P, n, m, q), activate(a.act, want[j]),
+                      4e-7 * (c.C * c.k * c.k + 2) * magnitude[j] + 1e-6)
+              << variant().name << " C " << c.C << " M " << M << " kernel " << c.k << " stride " << c.stride;
         }
   }
 }

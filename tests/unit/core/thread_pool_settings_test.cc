@@ -89,7 +89,9 @@ TEST(ThreadPoolSettings, DynamicBlockBaseSplitsIntoShrinkingBlocks) {
   ThreadPoolSettings fixed;
   fixed.num_threads = 2;
   ThreadPool static_pool(fixed);
-  EXPECT_EQ(block_sizes(static_pool, 1000).size(), 2u);
+  const std::vector<int64_t> equal = block_sizes(static_pool, 1000);  // 4 equal blocks per thread
+  EXPECT_EQ(equal.size(), 8u);
+  for (int64_t s : equal) EXPECT_EQ(s, 125);
 
   ThreadPoolSettings guided = fixed;
   guided.dynamic_block_base = 4;

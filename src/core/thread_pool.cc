@@ -32,13 +32,6 @@ thread_local bool t_inside_pool = false;
 // enough to bridge the gap between one kernel's parallel_for and the next node's.
 constexpr int64_t kDefaultSpinUs = 2000;
 
-// Without session.dynamic_block_base the range is cut into this many equal blocks per thread,
-// taken from the shared counter by whoever is free: a thread slowed by its neighbour on a shared
-// machine leaves blocks to the other instead of holding half of the work. One block per thread
-// had Inception v2 at 1.41 x onnxruntime at 2 threads and ResNet-50 at 1.19; four had them at
-// 1.27 and 1.15 (interleaved in one process); MobileNetV2 did not move.
-constexpr int64_t kBlocksPerThread = 4;
-
 using Clock = std::chrono::steady_clock;
 
 void pin_current_thread(const std::vector<int>& cpus) {
@@ -168,7 +161,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<
   min_block = std::max<int64_t>(1, min_block);
   const int threads = impl_->settings.num_threads;
   const int64_t max_blocks = (n + min_block - 1) / min_block;
-  const int64_t blocks = std::min<int64_t>(max_blocks, threads * kBlocksPerThread);
+  const int64_t blocks = std::min<int64_t>(max_blocks, threads);
   std::unique_lock<std::mutex> dispatch(impl_->dispatch, std::defer_lock);
   if (blocks <= 1 || t_inside_pool || !dispatch.try_lock()) {
     fn(0, n);

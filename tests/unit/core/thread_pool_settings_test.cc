@@ -89,9 +89,7 @@ TEST(ThreadPoolSettings, DynamicBlockBaseSplitsIntoShrinkingBlocks) {
   ThreadPoolSettings fixed;
   fixed.num_threads = 2;
   ThreadPool static_pool(fixed);
-  const std::vector<int64_t> equal = block_sizes(static_pool, 1000);  // 4 equal blocks per thread
-  EXPECT_EQ(equal.size(), 8u);
-  for (int64_t s : equal) EXPECT_EQ(s, 125);
+  EXPECT_EQ(block_sizes(static_pool, 1000).size(), 2u);
 
   ThreadPoolSettings guided = fixed;
   guided.dynamic_block_base = 4;

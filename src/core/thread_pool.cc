@@ -207,4 +207,22 @@ void ThreadPool::parallel_for(ThreadPool* pool, int64_t n, int64_t min_block,
   }
 }
 
+void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
+                                     const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  chunk = std::max<int64_t>(1, chunk);
+  const int64_t chunks = (n + chunk - 1) / chunk;
+  const int threads = pool ? pool->num_threads() : 1;
+  if (threads <= 1 || chunks <= 1) {
+    fn(0, n);
+    return;
+  }
+  std::atomic<int64_t> next{0};
+  // One block per thread; each keeps taking chunks until none is left.
+  pool->parallel_for(std::min<int64_t>(threads, chunks), 1, [&](int64_t, int64_t) {
+    for (int64_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1))
+      fn(c * chunk, std::min(n, (c + 1) * chunk));
+  });
+}
+
 }  // namespace onyxrt

@@ -40,6 +40,12 @@ class ThreadPool {
   static void parallel_for(ThreadPool* pool, int64_t n, int64_t min_block,
                            const std::function<void(int64_t, int64_t)>& fn);
 
+  // fn(begin, end) over [0, n) in chunks of `chunk` indices that the threads take from a shared
+  // counter as they become free, whatever the pool's block policy: for kernels whose tasks vary in
+  // cost or whose threads may be slowed unevenly. Serial when pool is null.
+  static void parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
+                                  const std::function<void(int64_t, int64_t)>& fn);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 #include <vector>
 
@@ -18,6 +20,36 @@ TEST(ThreadPool, CoversEveryIndexExactlyOnce) {
     });
     for (int64_t i = 0; i < n; ++i) EXPECT_EQ(hits[i].load(), 1) << "n=" << n << " i=" << i;
   }
+}
+
+// Dynamic chunks: every index once, in ranges of the chunk size (the last one shorter), with a
+// pool or without one; a slow chunk leaves the rest to the other threads.
+TEST(ThreadPool, ChunksCoverEveryIndexOnceAndBalance) {
+  ThreadPool pool({.num_threads = 3});
+  for (ThreadPool* p : {&pool, static_cast<ThreadPool*>(nullptr)})
+    for (int64_t n : {1, 5, 64, 1001})
+      for (int64_t chunk : {1, 4, 100}) {
+        std::vector<std::atomic<int>> hits(n);
+        std::atomic<bool> bad_range{false};
+        ThreadPool::parallel_for_chunks(p, n, chunk, [&](int64_t b, int64_t e) {
+          if (p && (b % chunk != 0 || (e - b != chunk && e != n))) bad_range = true;
+          for (int64_t i = b; i < e; ++i) hits[i]++;
+        });
+        EXPECT_FALSE(bad_range.load()) << "n=" << n << " chunk=" << chunk;
+        for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << "n=" << n << " chunk=" << chunk << " i=" << i;
+      }
+  // Chunk 0 sleeps: the other threads must take all the others meanwhile.
+  std::atomic<int> after_slow{0};
+  std::atomic<bool> slow_done{false};
+  ThreadPool::parallel_for_chunks(&pool, 40, 1, [&](int64_t b, int64_t) {
+    if (b == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      slow_done = true;
+    } else if (!slow_done) {
+      ++after_slow;
+    }
+  });
+  EXPECT_GE(after_slow.load(), 30) << "chunks waited behind the slow one";
 }
 
 TEST(ThreadPool, NestedCallsRunInlineWithoutDeadlock) {

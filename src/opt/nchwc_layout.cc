@@ -29,8 +29,12 @@ namespace {
 
 constexpr const char* kDomain = "com.onyxrt.nchwc";
 
-bool static_4d_float(const ir::Value* v) {
-  return v && is_float_tensor(v) && v->type.shape_known() && v->type.shape.size() == 4;
+// A float [N, C, H, W] with C, H and W known; N may be symbolic (a dynamic batch): each image's
+// blocks are contiguous, so broadcasting or concatenating over N is the same in either layout.
+bool static_chw_float(const ir::Value* v) {
+  if (!v || !is_float_tensor(v) || !v->type.has_shape || v->type.shape.size() != 4) return false;
+  const ir::SymShape& s = v->type.shape;
+  return s[1].known() && s[2].known() && s[3].known();
 }
 
 // The pooling / convolution window of `node` over `x`'s plane, when its attributes make sense.
@@ -45,8 +49,8 @@ std::optional<kernels::Window3d> window_of(const ir::Node* node, const ir::Value
       return std::nullopt;
     }
     if (attrs.kernel_shape.size() != 2) return std::nullopt;
-    const Shape s = x->type.concrete_shape();
-    return ops::make_window3d(attrs, {s[2], s[3]}, *node);
+    const ir::SymShape& s = x->type.shape;
+    return ops::make_window3d(attrs, {s[2].value, s[3].value}, *node);
   } catch (const std::exception&) {
     return std::nullopt;  // the unconverted node reports it at run time
   }
@@ -121,10 +125,10 @@ class Rewriter {
   bool convert_conv(ir::Node* n) {
     const bool fused = is_op(n, "FusedConv", "com.microsoft");
     if (!is_op(n, "Conv") && !fused) return false;
-    if (n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    if (n->outputs.size() != 1 || !static_chw_float(n->outputs[0])) return false;
     ir::Value* x = n->inputs[0];
     const Tensor* w = n->input_count() > 1 ? constant_of(n->inputs[1]) : nullptr;
-    if (!static_4d_float(x) || !w || w->dtype() != DataType::Float || w->rank() != 4) return false;
+    if (!static_chw_float(x) || !w || w->dtype() != DataType::Float || w->rank() != 4) return false;
     const int64_t C = channels(x), M = w->shape()[0], group = n->get_int("group", 1);
     // The first layer's 3 channels would triple its work once padded to 8: it reads NCHW and
     // writes blocks, where its window has neighbours to copy (not a plain 1x1).
@@ -134,7 +138,7 @@ class Rewriter {
     if ((group != 1 && !depthwise) || w->shape()[1] * group != C) return false;
     if (n->input_count() > 2 && n->inputs[2] && !constant_of(n->inputs[2])) return false;
     ir::Value* z = fused && n->input_count() > 3 ? n->inputs[3] : nullptr;
-    if (z && !(static_4d_float(z) && z->type.shape == n->outputs[0]->type.shape)) return false;
+    if (z && !(static_chw_float(z) && z->type.shape == n->outputs[0]->type.shape)) return false;
     const auto win = window_of(n, x, {w->shape()[2], w->shape()[3]}, /*pool=*/false);
     if (!win || !kernels::conv_direct_nchwc_supports(*win)) return false;
     if (nchw_input && !kernels::conv_direct_supports(*win)) return false;
@@ -148,7 +152,7 @@ class Rewriter {
 
   bool convert_pool(ir::Node* n) {
     const bool max = is_op(n, "MaxPool"), avg = is_op(n, "AveragePool"), global = is_op(n, "GlobalAveragePool");
-    if (!(max || avg || global) || !is_blocked(n->inputs[0]) || !static_4d_float(n->outputs[0])) return false;
+    if (!(max || avg || global) || !is_blocked(n->inputs[0]) || !static_chw_float(n->outputs[0])) return false;
     for (size_t i = 1; i < n->outputs.size(); ++i)  // MaxPool's Indices
       if (n->outputs[i] && (!n->outputs[i]->consumers.empty() || n->outputs[i]->is_graph_output)) return false;
     if (!global) {
@@ -167,7 +171,7 @@ class Rewriter {
   // (onnxruntime's NchwcTransformer does the same), whose Relu then fuses into it.
   bool convert_batch_norm(ir::Node* n) {
     if (!is_op(n, "BatchNormalization") || n->input_count() != 5 || n->get_int("training_mode", 0) != 0) return false;
-    if (!is_blocked(n->inputs[0]) || !static_4d_float(n->outputs[0])) return false;
+    if (!is_blocked(n->inputs[0]) || !static_chw_float(n->outputs[0])) return false;
     for (size_t i = 1; i < n->outputs.size(); ++i)
       if (n->outputs[i] && (!n->outputs[i]->consumers.empty() || n->outputs[i]->is_graph_output)) return false;
     const int64_t C = channels(n->inputs[0]);
@@ -226,7 +230,7 @@ class Rewriter {
   bool convert_elementwise(ir::Node* n) {
     static const std::set<std::string> unary{"Relu", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid", "HardSwish", "Clip"};
     static const std::set<std::string> nary{"Add", "Sub", "Mul", "Max", "Min", "Sum", "Mean"};
-    if (!n->domain.empty() || n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    if (!n->domain.empty() || n->outputs.size() != 1 || !static_chw_float(n->outputs[0])) return false;
     const bool is_unary = unary.count(n->op_type) != 0;
     if (!is_unary && !nary.count(n->op_type)) return false;
     std::vector<ir::Value*> inputs = n->inputs;
@@ -248,7 +252,7 @@ class Rewriter {
   // Concat along channels of blocked inputs whose channels fill whole blocks: the blocks of each
   // image follow one another, as the channels do in NCHW.
   bool convert_concat(ir::Node* n) {
-    if (!is_op(n, "Concat") || n->outputs.size() != 1 || !static_4d_float(n->outputs[0])) return false;
+    if (!is_op(n, "Concat") || n->outputs.size() != 1 || !static_chw_float(n->outputs[0])) return false;
     const int64_t axis = n->get_int("axis", 0);
     if (axis != 1 && axis != -3) return false;
     std::vector<ir::Value*> inputs;

@@ -60,9 +60,10 @@ def _conv(x, w, y, k=3, stride=1, group=1, pad=None):
                             pads=[p] * 4, group=group)
 
 
-def _chain():
+def _chain(batch=1):
     """conv 3x3 -> relu -> conv 1x1 to 20 channels (ragged) -> clip -> depthwise s2 -> conv 1x1 ->
-    maxpool -> global average pool -> flatten: one chain, one reorder at each end."""
+    maxpool -> global average pool -> flatten: one chain, one reorder at each end. `batch` may be a
+    symbolic dim (a dynamic batch), fed 2 images."""
     nodes = [_conv("x", "w1", "c1"), helper.make_node("Relu", ["c1"], ["r1"]),
              _conv("r1", "w2", "c2", k=1), helper.make_node("Clip", ["c2", "lo", "hi"], ["r2"]),
              _conv("r2", "w3", "c3", group=20, stride=2), _conv("c3", "w4", "c4", k=1),
@@ -71,7 +72,8 @@ def _chain():
     inits = [_w("w1", 24, 16, 3), _b("b1", 24), _w("w2", 20, 24, 1), _b("b2", 20), _w("w3", 20, 1, 3), _b("b3", 20),
              _w("w4", 32, 20, 1), _b("b4", 32), numpy_helper.from_array(np.float32(0), "lo"),
              numpy_helper.from_array(np.float32(0.5), "hi")]
-    return _model(nodes, [_vi("x", [1, 16, 13, 11])], [_vi("y", None)], inits), {"x": _f32(1, 16, 13, 11)}, ({"x"}, {"g"})
+    feeds = {"x": _f32(1 if batch == 1 else 2, 16, 13, 11)}
+    return _model(nodes, [_vi("x", [batch, 16, 13, 11])], [_vi("y", None)], inits), feeds, ({"x"}, {"g"})
 
 
 def _residual():
@@ -144,7 +146,7 @@ def _batch_norm():
 
 
 CASES = {"chain": _chain, "residual": _residual, "concat_and_readers": _concat_and_readers,
-         "first_layer": _first_layer, "batch_norm": _batch_norm}
+         "first_layer": _first_layer, "batch_norm": _batch_norm, "dynamic_batch": lambda: _chain("batch")}
 
 
 def _run(model, feeds, level, disabled=None, tmp_path=None):

@@ -3,8 +3,10 @@
 #include "kernels/conv_direct.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 #include "core/thread_pool.h"
 
@@ -41,6 +43,7 @@ struct Plan {
   // x blocked and a 1x1 window: each task packs its pixels' channels into contiguous rows (as the
   // SGEMM packs A) and the tiles read those, K in seg_off's chunks.
   bool pack_a = false;
+  int64_t pack_floats = 0;  // the packed rows of one image: tiles * 6 rows of K
   int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when blocked)
 };
 
@@ -109,6 +112,7 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
     // MobileNetV2 did not move either way. With fewer than 4 blocks of 16 output channels the
     // packing is not paid back: 32 -> 16 at 112x112 0.23 ms in place, 0.36 packed.
     p.pack_a = true;
+    p.pack_floats = round_up(p.tiles * MR * p.K, 16);
     int64_t pieces = (p.K + kChunkK - 1) / kChunkK;
     while (p.K % pieces != 0) ++pieces;
     p.seg_len = p.K / pieces;
@@ -169,8 +173,29 @@ void pad_channels_blocked(const Plan& p, const float* x, float* xp, ConvDirectPa
   });
 }
 
-void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const float* pw, float* y, const float* z,
-               ConvDirectTileFn fn, ThreadPool* pool) {
+// Plan::pack_a: tiles [t_begin, t_end) of x (blocked: in place or the padded copy) into `dst`
+// [tiles * 6][K], each output pixel's channels in one row (the last tile's missing pixels repeat
+// the last one), block by block so that the reads run along each block's pixels.
+void pack_tiles(const Plan& p, const float* xp, float* dst, int64_t t_begin, int64_t t_end) {
+  constexpr int64_t kTilesPerRun = 16;
+  const int64_t block = p.Hp * p.Wp * p.CB;
+  int64_t src[kTilesPerRun * MR];
+  for (int64_t t0 = t_begin; t0 < t_end; t0 += kTilesPerRun) {
+    const int64_t rows = (std::min(t_end, t0 + kTilesPerRun) - t0) * MR, q0 = t0 * MR;
+    int64_t oh = q0 / p.OW, ow = q0 % p.OW;
+    for (int64_t r = 0; r < rows; ++r) {
+      src[r] = oh < p.OH ? (oh * p.sh * p.Wp + ow * p.sw) * p.CB : src[r - 1];
+      if (++ow == p.OW) ow = 0, ++oh;
+    }
+    for (int64_t cb = 0; cb < p.Cb; ++cb)
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(dst + (q0 + r) * p.K + cb * p.CB, xp + src[r] + cb * block,
+                    sizeof(float) * kConvDirectChannelBlock);
+  }
+}
+
+void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* packed, const float* pw, float* y,
+               const float* z, ConvDirectTileFn fn, ThreadPool* pool) {
   constexpr int64_t kMaxGroup = 16;
   const int threads = pool ? pool->num_threads() : 1;
   // Each task keeps one 16-channel filter chunk hot over `group` consecutive pixel tiles; enough
@@ -179,17 +204,18 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
   // Packed rows of a group stay within ~256 KB (L2).
   const int64_t max_group = p.pack_a ? std::clamp<int64_t>((int64_t{64} << 10) / (MR * p.K), 1, kMaxGroup) : kMaxGroup;
   const int64_t group = std::clamp<int64_t>(p.tiles * p.ocb / want_tasks, 1, max_group);
-  const int64_t block = p.Hp * p.Wp * p.CB;
   const int64_t groups = (p.tiles + group - 1) / group;
   const int64_t nseg = static_cast<int64_t>(p.seg_off.size());
   // Chunks of a few tasks taken as threads free up: 2-thread Inception v2 went from 1.41 to 1.27
   // x onnxruntime against halves handed out up front.
   const int64_t tasks = groups * p.ocb;
+  // Plan::pack_a: each group is packed once, by the first thread that needs it, into the image's
+  // packed rows, and read from there by every task of the group (packing per task repeated it for
+  // every chunk a thread took; packing the whole image up front left it in L3 at 1 thread).
+  std::vector<std::atomic<int>> group_state(static_cast<size_t>(packed ? groups : 0));  // 0, 1 packing, 2 ready
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     alignas(64) float partial[kMaxGroup][MR * NR];
     const float* rows_a[kMaxGroup][MR];
-    thread_local std::vector<float, CacheLineAllocator<float>> packed;
-    if (p.pack_a) packed.resize(static_cast<size_t>(group * MR * p.K));
     ConvDirectTile tile;
     tile.seg_len = p.seg_len;
     tile.ldy = p.y_blocked ? p.P * kConvDirectChannelBlock : p.P;
@@ -205,22 +231,25 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, const fl
         // K's arithmetic (1x1 convolutions of 16 channels).
         rows_for = gi;
         const int64_t q0 = ti0 * MR;
-        int64_t oh = q0 / p.OW, ow = q0 % p.OW;
-        const float* last = xp + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * p.CB;
-        for (int64_t g = 0; g < n_tiles; ++g)
-          for (int i = 0; i < MR; ++i) {
-            rows_a[g][i] = oh < p.OH ? xp + (oh * p.sh * p.Wp + ow * p.sw) * p.CB : last;
-            if (++ow == p.OW) ow = 0, ++oh;
+        if (packed) {
+          std::atomic<int>& state = group_state[static_cast<size_t>(gi)];
+          int expected = 0;
+          if (state.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+            pack_tiles(p, xp, packed, ti0, ti0 + n_tiles);
+            state.store(2, std::memory_order_release);
+          } else {
+            while (state.load(std::memory_order_acquire) != 2) std::this_thread::yield();
           }
-        if (p.pack_a) {
-          // Block by block, so that the reads run along each block's pixels.
-          for (int64_t cb = 0; cb < p.Cb; ++cb)
-            for (int64_t g = 0; g < n_tiles; ++g)
-              for (int i = 0; i < MR; ++i)
-                std::memcpy(packed.data() + (g * MR + i) * p.K + cb * p.CB, rows_a[g][i] + cb * block,
-                            sizeof(float) * kConvDirectChannelBlock);
           for (int64_t g = 0; g < n_tiles; ++g)
-            for (int i = 0; i < MR; ++i) rows_a[g][i] = packed.data() + (g * MR + i) * p.K;
+            for (int i = 0; i < MR; ++i) rows_a[g][i] = packed + (q0 + g * MR + i) * p.K;
+        } else {
+          int64_t oh = q0 / p.OW, ow = q0 % p.OW;
+          const float* last = xp + ((p.OH - 1) * p.sh * p.Wp + (p.OW - 1) * p.sw) * p.CB;
+          for (int64_t g = 0; g < n_tiles; ++g)
+            for (int i = 0; i < MR; ++i) {
+              rows_a[g][i] = oh < p.OH ? xp + (oh * p.sh * p.Wp + ow * p.sw) * p.CB : last;
+              if (++ow == p.OW) ow = 0, ++oh;
+            }
         }
       }
       tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
@@ -388,7 +417,7 @@ ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels,
 
 int64_t conv_direct_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc && !a.nchw_x, a.nchwc);
-  return p.xp_floats + (a.packed_w ? 0 : p.w_floats);
+  return p.xp_floats + (a.packed_w ? 0 : p.w_floats) + p.pack_floats;
 }
 
 void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool) {
@@ -397,12 +426,13 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   float* xp = workspace;
   const float* pw = nullptr;
+  float* packed = xp + p.xp_floats;  // then the packed pixels, when Plan::pack_a
   if (a.packed_w) {
     pw = a.packed_w->data.data();
   } else {
-    float* dst = xp + p.xp_floats;
-    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, p.x_blocked, dst);
-    pw = dst;
+    pack_weights_into(a.w, p.M, p.C, p.KH, p.KW, p.x_blocked, packed);
+    pw = packed;
+    packed += p.w_floats;
   }
   const int64_t in_size = p.x_channels * p.in_h * p.in_w, out_size = p.y_channels * p.P;
   for (int64_t n = 0; n < a.batch; ++n) {
@@ -411,7 +441,8 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
       pad_channels_blocked(p, x, xp, v.pack_row, pool);
       x = xp;
     }
-    run_tiles(p, a, x, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, pool);
+    run_tiles(p, a, x, p.pack_a ? packed : nullptr, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile,
+              pool);
   }
 }
 

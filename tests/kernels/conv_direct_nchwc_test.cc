@@ -159,17 +159,17 @@ TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {
   ThreadPoolSettings s3;
   s3.num_threads = 3;
   ThreadPool pool3(s3);
-  struct Case { int64_t C, M, k, stride; };
+  struct Case { int64_t C, M, k, stride, size = 7; };
   for (const Case c : {Case{1024, 70, 1, 1}, Case{389, 70, 1, 1}, Case{389, 20, 1, 1}, Case{40, 64, 1, 1},
-                       Case{96, 67, 1, 2}, Case{130, 20, 3, 1}}) {
+                       Case{96, 67, 1, 2}, Case{130, 20, 3, 1}, Case{64, 72, 1, 1, 23}, Case{48, 64, 1, 2, 31}}) {
     BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window, reshaped below
     ConvDirectArgs& a = b.p.args;
     a.in_channels = c.C, a.out_channels = c.M;
     for (int d = 1; d < 3; ++d) {
-      a.win.in[d] = 7;
+      a.win.in[d] = c.size;  // 23x23: 89 tiles, packed in several groups and runs of 16 tiles
       a.win.kernel[d] = c.k, a.win.stride[d] = c.stride, a.win.dilation[d] = 1;
       a.win.pad_begin[d] = a.win.pad_end[d] = c.k / 2;
-      a.win.out[d] = (7 + 2 * (c.k / 2) - c.k) / c.stride + 1;
+      a.win.out[d] = (c.size + 2 * (c.k / 2) - c.k) / c.stride + 1;
     }
     a.win.in[0] = a.win.out[0] = 1;
     std::uniform_real_distribution<float> value(-1.0f, 1.0f);

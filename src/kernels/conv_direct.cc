@@ -40,8 +40,8 @@ struct Plan {
   bool x_blocked = false;  // x is NCHW8c (ConvDirectArgs::nchwc without nchw_x)
   bool y_blocked = false;  // y and z are NCHW8c (ConvDirectArgs::nchwc)
   bool in_place = false;   // x blocked and no padding: the tiles read x itself, no copy
-  // x blocked and a 1x1 window: each task packs its pixels' channels into contiguous rows (as the
-  // SGEMM packs A) and the tiles read those, K in seg_off's chunks.
+  // x blocked and a 1x1 window (4+ output blocks): each group of tiles packs its pixels' channels
+  // into contiguous rows once (as the SGEMM packs A) and the tiles read those, K in seg_off's chunks.
   bool pack_a = false;
   int64_t pack_floats = 0;  // the packed rows of one image: tiles * 6 rows of K
   int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when blocked)
@@ -72,8 +72,9 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
   // Only the rows and columns some window reaches: pad_end may exceed what the last window needs.
   p.Hp = std::max(p.pt + p.H, (p.OH - 1) * p.sh + (p.KH - 1) * p.dh + 1);
   p.Wp = std::max(p.pl + p.W, (p.OW - 1) * p.sw + (p.KW - 1) * p.dw + 1);
-  p.CB = depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock) : channel_block(C, p.KH, p.KW, x_blocked);
-  if (x_blocked) p.CB = kConvDirectChannelBlock;
+  p.CB = x_blocked   ? kConvDirectChannelBlock
+         : depthwise ? std::min<int64_t>(C, kConvDirectChannelBlock)
+                     : channel_block(C, p.KH, p.KW, false);
   p.in_place = x_blocked && p.Hp == p.H && p.Wp == p.W && p.pt == 0 && p.pl == 0;
   p.Cb = (C + p.CB - 1) / p.CB;
   p.K = p.Cb * p.CB * p.KH * p.KW;
@@ -489,9 +490,9 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float, CacheLineAllocator<float>> buffer;  // 32-byte loads must not straddle lines
     buffer.resize(static_cast<size_t>(((band - 1) * p.sh + reach) * row));
-    // An unpadded blocked plane is read where it lies (BatchNormalization's 1x1 as a depthwise
-    // conv, unpadded pools): no copy.
-    const bool in_place = p.x_blocked && p.pt == 0 && p.pl == 0 && p.Hp == p.H && p.Wp == p.W;
+    // An unpadded blocked plane (Plan::in_place) is read where it lies (BatchNormalization's 1x1
+    // as a depthwise conv, unpadded pools): no copy.
+    const bool in_place = p.in_place;
     float* xb = buffer.data();
     ConvDirectDwTile tile{};
     tile.tap_off = tap_off;
@@ -634,10 +635,14 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels) {
   return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
 }
 
-bool pool_blocked_preferred(const Window3d& w, int64_t channels) {
+bool pool_blocked_supports(const Window3d& w) {
   for (int d = 1; d < 3; ++d)
     if (w.dilation[d] != 1 || w.pad_begin[d] >= w.kernel[d] || w.pad_end[d] >= w.kernel[d]) return false;
-  return channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
+  return true;
+}
+
+bool pool_blocked_preferred(const Window3d& w, int64_t channels) {
+  return pool_blocked_supports(w) && channels >= kConvDirectChannelBlock && blocked_plane_geometry(w);
 }
 
 void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, const float* x, float* y,

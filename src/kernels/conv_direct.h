@@ -206,6 +206,9 @@ bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
 
+// True when the blocked pooling tiles can run `w` at all: dilation 1 and pads under the kernel
+// (every window then holds an input). The NCHW8c operators need only this.
+bool pool_blocked_supports(const Window3d& w);
 // True when MaxPool (float, no indices) or AveragePool (float) should run on the blocked copy:
 // a 1-D/2-D window with dilation 1 and pads under the kernel (every window then holds an input),
 // a vector tile selected, and not a large stride-1 output (as for depthwise).

@@ -85,10 +85,14 @@ class Rewriter {
   int64_t channels(const ir::Value* v) const { return v->type.shape[1].value; }
 
   // A blocked value's type: v's with its channels rounded up to 8.
-  ir::Value* blocked_twin(ir::Value* v) {
+  ir::TypeInfo blocked_type(const ir::Value* v) const {
     ir::TypeInfo t = v->type;
     t.shape[1] = ir::Dim::of(kernels::nchwc_padded_channels(channels(v)));
-    ir::Value* vb = add_value(g_, v->name + "_nchwc", t);
+    return t;
+  }
+
+  ir::Value* blocked_twin(ir::Value* v) {
+    ir::Value* vb = add_value(g_, v->name + "_nchwc", blocked_type(v));
     blocked_[v] = vb;
     return vb;
   }
@@ -97,9 +101,7 @@ class Rewriter {
   ir::Value* as_blocked(ir::Value* v) {
     if (auto it = blocked_.find(v); it != blocked_.end()) return it->second;
     if (auto it = reordered_.find(v); it != reordered_.end()) return it->second;
-    ir::TypeInfo t = v->type;
-    t.shape[1] = ir::Dim::of(kernels::nchwc_padded_channels(channels(v)));
-    ir::Value* vb = add_value(g_, v->name + "_nchwc", t);
+    ir::Value* vb = add_value(g_, v->name + "_nchwc", blocked_type(v));
     g_.add_node(make_node(g_, "ReorderInput", kDomain, v->name + "_reorder_input", {v}, {vb}));
     reordered_[v] = vb;
     return vb;
@@ -157,10 +159,7 @@ class Rewriter {
       if (n->outputs[i] && (!n->outputs[i]->consumers.empty() || n->outputs[i]->is_graph_output)) return false;
     if (!global) {
       const auto win = window_of(n, n->inputs[0], {}, /*pool=*/true);
-      if (!win) return false;
-      for (int d = 1; d < 3; ++d)
-        if (win->dilation[d] != 1 || win->pad_begin[d] >= win->kernel[d] || win->pad_end[d] >= win->kernel[d])
-          return false;
+      if (!win || !kernels::pool_blocked_supports(*win)) return false;
     }
     replace(n, n->op_type, kDomain, {blocked_.at(n->inputs[0])}, {"storage_order"});
     return true;

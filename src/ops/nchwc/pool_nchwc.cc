@@ -30,10 +30,9 @@ class PoolNchwcKernel final : public OpKernel {
     const Tensor& X = ctx.required_input(0);
     check_blocked_input(node, X, "X");
     const kernels::Window3d win = make_window3d(attrs_, {X.shape()[2], X.shape()[3]}, node);
-    for (int d = 1; d < 3; ++d)
-      if (win.dilation[d] != 1 || win.pad_begin[d] >= win.kernel[d] || win.pad_end[d] >= win.kernel[d])
-        throw_error(ErrorCode::InvalidArgument,
-                    node.describe() + ": only dilation 1 and pads smaller than the kernel run blocked");
+    if (!kernels::pool_blocked_supports(win))
+      throw_error(ErrorCode::InvalidArgument,
+                  node.describe() + ": only dilation 1 and pads smaller than the kernel run blocked");
     Tensor& Y = ctx.allocate_output_uninitialized(0, DataType::Float,
                                                   {X.shape()[0], X.shape()[1], win.out[1], win.out[2]});
     if (Y.size() == 0) return;

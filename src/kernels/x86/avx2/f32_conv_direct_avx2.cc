@@ -38,16 +38,22 @@ inline void store6(float* p, __m256 v) {
   _mm_storeu_si64(p + 4, _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
 }
 
-// The activations a tile applies as it stores.
+// The activations a tile applies as it stores, one formula each (lo / hi: alpha and beta
+// broadcast).
+inline __m256 relu_v(__m256 v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }
+inline __m256 clip_v(__m256 v, __m256 lo, __m256 hi) {  // NaN passes, as in the portable step
+  return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
+}
+inline __m256 leaky_v(__m256 v, __m256 alpha) {
+  return _mm256_blendv_ps(v, _mm256_mul_ps(v, alpha), _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
+}
+
 inline __m256 activate(__m256 v, const ConvActivation& act) {
   using Kind = ConvActivation::Kind;
-  const __m256 zero = _mm256_setzero_ps();
   switch (act.kind) {
-    case Kind::kRelu: return _mm256_max_ps(v, zero);
-    case Kind::kClip:  // NaN passes, as in the portable step
-      return _mm256_min_ps(_mm256_set1_ps(act.beta), _mm256_max_ps(_mm256_set1_ps(act.alpha), v));
-    case Kind::kLeakyRelu:
-      return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(act.alpha)), _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
+    case Kind::kRelu: return relu_v(v);
+    case Kind::kClip: return clip_v(v, _mm256_set1_ps(act.alpha), _mm256_set1_ps(act.beta));
+    case Kind::kLeakyRelu: return leaky_v(v, _mm256_set1_ps(act.alpha));
     default: return v;
   }
 }
@@ -81,17 +87,11 @@ inline void store_blocked_rows(const __m256* acc, int rows, float* y, const floa
                                const ConvActivation& act) {
   using Kind = ConvActivation::Kind;
   const __m256 b = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-  const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(act.alpha), hi = _mm256_set1_ps(act.beta);
-  switch (act.kind) {  // each case computes what activate() does for its kind
-    case Kind::kRelu:
-      return store_blocked_rows_with(acc, rows, y, z, b, [zero](__m256 v) { return _mm256_max_ps(v, zero); });
-    case Kind::kClip:
-      return store_blocked_rows_with(acc, rows, y, z, b,
-                                     [lo, hi](__m256 v) { return _mm256_min_ps(hi, _mm256_max_ps(lo, v)); });
-    case Kind::kLeakyRelu:
-      return store_blocked_rows_with(acc, rows, y, z, b, [zero, lo](__m256 v) {
-        return _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-      });
+  const __m256 lo = _mm256_set1_ps(act.alpha), hi = _mm256_set1_ps(act.beta);
+  switch (act.kind) {
+    case Kind::kRelu: return store_blocked_rows_with(acc, rows, y, z, b, relu_v);
+    case Kind::kClip: return store_blocked_rows_with(acc, rows, y, z, b, [lo, hi](__m256 v) { return clip_v(v, lo, hi); });
+    case Kind::kLeakyRelu: return store_blocked_rows_with(acc, rows, y, z, b, [lo](__m256 v) { return leaky_v(v, lo); });
     default: return store_blocked_rows_with(acc, rows, y, z, b, [](__m256 v) { return v; });
   }
 }

@@ -153,7 +153,8 @@ TEST_P(ConvDirectNchwcTest, PrepackingAndThreadsDoNotChangeTheResult) {
 
 // Long K in blocks, and the 1x1 paths: in place (fewer than 4 blocks of 16 output channels) and
 // packed (4 or more, Plan::pack_a), strided or not, K in one chunk or several with partial sums;
-// a 3x3 window over 130 channels in chunks; 3 threads give the same bits.
+// a 3x3 window over 130 channels in chunks; 3x3 windows over 256 channels of an 11x11 map, whose
+// filters outweigh the image (blocks of output channels run outer); 3 threads give the same bits.
 TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {
   std::mt19937 rng(23);
   ThreadPoolSettings s3;
@@ -161,7 +162,8 @@ TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {
   ThreadPool pool3(s3);
   struct Case { int64_t C, M, k, stride, size = 7; };
   for (const Case c : {Case{1024, 70, 1, 1}, Case{389, 70, 1, 1}, Case{389, 20, 1, 1}, Case{40, 64, 1, 1},
-                       Case{96, 67, 1, 2}, Case{130, 20, 3, 1}, Case{64, 72, 1, 1, 23}, Case{48, 64, 1, 2, 31}}) {
+                       Case{96, 67, 1, 2}, Case{130, 20, 3, 1}, Case{64, 72, 1, 1, 23}, Case{48, 64, 1, 2, 31},
+                       Case{256, 64, 3, 1, 11}, Case{256, 40, 3, 1, 11}}) {
     BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window, reshaped below
     ConvDirectArgs& a = b.p.args;
     a.in_channels = c.C, a.out_channels = c.M;

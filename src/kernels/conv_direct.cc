@@ -40,8 +40,9 @@ struct Plan {
   bool x_blocked = false;  // x is NCHW8c (ConvDirectArgs::nchwc without nchw_x)
   bool y_blocked = false;  // y and z are NCHW8c (ConvDirectArgs::nchwc)
   bool in_place = false;   // x blocked and no padding: the tiles read x itself, no copy
-  // x blocked and a 1x1 window (4+ output blocks): each group of tiles packs its pixels' channels
-  // into contiguous rows once (as the SGEMM packs A) and the tiles read those, K in seg_off's chunks.
+  // x blocked and a strided 1x1 window (4+ output blocks): each group of tiles packs its pixels'
+  // channels into contiguous rows once (as the SGEMM packs A) and the tiles read those, K in
+  // seg_off's chunks.
   bool pack_a = false;
   int64_t pack_floats = 0;  // the packed rows of one image: tiles * 6 rows of K
   int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when blocked)
@@ -49,7 +50,8 @@ struct Plan {
 
 // Steps of K whose 16-wide filter rows (64 bytes each) stay in L1 while a task's tiles reuse them.
 constexpr int64_t kChunkK = 256;
-// Blocked 1x1 convolutions over this many input channels or more pack their pixels (Plan::pack_a),
+// Blocked strided 1x1 convolutions over this many input channels or more pack their pixels
+// (Plan::pack_a),
 constexpr int64_t kPackMinK = 32;
 constexpr int64_t kPackMinBlocks = 4;  // ... and this many blocks of 16 output channels
 
@@ -106,12 +108,13 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
       per_block = 1;
     }
   }
-  if (x_blocked && p.KH * p.KW == 1 && !depthwise && p.K >= kPackMinK && p.ocb >= kPackMinBlocks) {
-    // In place, a pixel's channel blocks lie a plane apart: a tile reads K / 8 streams at once,
-    // which the prefetchers do not follow. Inside ResNet-50 (interleaved in one process) packing
-    // from 32 channels up took it from 1.37 / 1.46 x onnxruntime (1 / 2 threads) to 1.17 / 1.21;
-    // MobileNetV2 did not move either way. With fewer than 4 blocks of 16 output channels the
-    // packing is not paid back: 32 -> 16 at 112x112 0.23 ms in place, 0.36 packed.
+  const bool strided = p.sh > 1 || p.sw > 1;
+  if (x_blocked && p.KH * p.KW == 1 && !depthwise && strided && p.K >= kPackMinK && p.ocb >= kPackMinBlocks) {
+    // A strided 1x1 window read in place takes every other pixel of each of K / 8 planes; packed
+    // rows were 4-12% faster (512 -> 1024 at 28x28 stride 2: 57 -> 64 GF/s). Stride 1 reads in
+    // place since the tile unrolls its 8-step segments fully: packing cost 10-35% there (256 -> 64
+    // at 56x56: 61 GF/s in place, 45 packed), where it had gained before the unrolling. With
+    // fewer than 4 blocks of 16 output channels the packing is not paid back.
     p.pack_a = true;
     p.pack_floats = round_up(p.tiles * MR * p.K, 16);
     int64_t pieces = (p.K + kChunkK - 1) / kChunkK;

@@ -151,8 +151,9 @@ TEST_P(ConvDirectNchwcTest, PrepackingAndThreadsDoNotChangeTheResult) {
   }
 }
 
-// Long K in blocks, and the 1x1 paths: in place (fewer than 4 blocks of 16 output channels) and
-// packed (4 or more, Plan::pack_a), strided or not, K in one chunk or several with partial sums;
+// Long K in blocks, and the 1x1 paths: in place (stride 1, or fewer than 4 blocks of 16 output
+// channels) and packed (strided with 4 or more, Plan::pack_a), K in one chunk or several with
+// partial sums;
 // a 3x3 window over 130 channels in chunks; 3x3 windows over 256 channels of an 11x11 map, whose
 // filters outweigh the image (blocks of output channels run outer); 3 threads give the same bits.
 TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {

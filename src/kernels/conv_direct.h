@@ -91,6 +91,25 @@ struct ConvDirectDwTile {
 };
 using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 
+// Depthwise 3x3 along one output row of one NCHW8c channel block (dilation 1, stride 1 or 2 along
+// the row): for pixel j < count and channel c < 8,
+// y[j * 8 + c] = act(bias[c] + z[j * 8 + c] + sum over kh, kw < 3 of
+//                    rows[kh][(j * stride + kw) * 8 + c] * w[(kh * 3 + kw) * 8 + c]),
+// rows[kh] pointing at the (padded) input row's column under pixel 0's window; bias and z may be
+// null. A row holds its nine filter vectors in registers and reads each input vector once per
+// kernel row, where the 8-pixel tile reloads it for every tap that covers it.
+struct ConvDirectDwRow {
+  const float* rows[3];
+  int64_t count;
+  int stride;
+  const float* w;
+  const float* bias;
+  const float* z;
+  float* y;
+  ConvActivation act;
+};
+using ConvDirectDwRowFn = void (*)(const ConvDirectDwRow& r);
+
 // Max pooling takes the same tile shape over a copy padded with -inf: out[i][j] = the largest of
 // a[i][tap_off[t] + j] over the taps, NaN ignored (-inf when every tap is NaN), stored as the
 // depthwise tile stores it; w, bias, z and act are unused.
@@ -102,8 +121,8 @@ using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 // (the NCHW8c reorder's inner step).
 using ConvDirectUnpackFn = void (*)(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane);
 
-// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_max_tile,
-// prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
+// X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row,
+// prefix##_max_tile, prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
@@ -111,6 +130,7 @@ using ConvDirectUnpackFn = void (*)(const float* src, int64_t count, int64_t cn,
 #define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
   void prefix##_tile(const ConvDirectTile& t);           \
   void prefix##_dw_tile(const ConvDirectDwTile& t);      \
+  void prefix##_dw3x3_row(const ConvDirectDwRow& r);     \
   void prefix##_max_tile(const ConvDirectDwTile& t);     \
   void prefix##_avg_tile(const ConvDirectDwTile& t);     \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
@@ -124,6 +144,7 @@ struct ConvDirectVariant {
   bool (*supported)(const CpuFeatures&);
   ConvDirectTileFn tile;
   ConvDirectDwTileFn dw_tile;
+  ConvDirectDwRowFn dw3x3_row;
   ConvDirectDwTileFn max_tile;
   ConvDirectDwTileFn avg_tile;
   ConvDirectPackRowFn pack_row;

@@ -7,9 +7,14 @@
 #include <limits>
 
 #include "kernels/conv_direct.h"
+#include "kernels/x86/avx2/conv_activation_avx2.h"
 
 namespace onyxrt::kernels {
 namespace {
+
+using avx2::clip_v;
+using avx2::leaky_v;
+using avx2::relu_v;
 
 // r[j] becomes column j of the 8x8 block held in r[0..7].
 inline void transpose8x8(__m256 r[8]) {
@@ -36,16 +41,6 @@ inline __m256 load6(const float* p) {
 inline void store6(float* p, __m256 v) {
   _mm_storeu_ps(p, _mm256_castps256_ps128(v));
   _mm_storeu_si64(p + 4, _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
-}
-
-// The activations a tile applies as it stores, one formula each (lo / hi: alpha and beta
-// broadcast).
-inline __m256 relu_v(__m256 v) { return _mm256_max_ps(v, _mm256_setzero_ps()); }
-inline __m256 clip_v(__m256 v, __m256 lo, __m256 hi) {  // NaN passes, as in the portable step
-  return _mm256_min_ps(hi, _mm256_max_ps(lo, v));
-}
-inline __m256 leaky_v(__m256 v, __m256 alpha) {
-  return _mm256_blendv_ps(v, _mm256_mul_ps(v, alpha), _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
 }
 
 inline __m256 activate(__m256 v, const ConvActivation& act) {
@@ -81,19 +76,10 @@ inline void store_blocked_rows_with(const __m256* acc, int rows, float* y, const
   }
 }
 
-// The activation is chosen once per call, not per row (the per-row switch showed in profiles of
-// the depthwise tile).
 inline void store_blocked_rows(const __m256* acc, int rows, float* y, const float* z, const float* bias,
                                const ConvActivation& act) {
-  using Kind = ConvActivation::Kind;
   const __m256 b = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-  const __m256 lo = _mm256_set1_ps(act.alpha), hi = _mm256_set1_ps(act.beta);
-  switch (act.kind) {
-    case Kind::kRelu: return store_blocked_rows_with(acc, rows, y, z, b, relu_v);
-    case Kind::kClip: return store_blocked_rows_with(acc, rows, y, z, b, [lo, hi](__m256 v) { return clip_v(v, lo, hi); });
-    case Kind::kLeakyRelu: return store_blocked_rows_with(acc, rows, y, z, b, [lo](__m256 v) { return leaky_v(v, lo); });
-    default: return store_blocked_rows_with(acc, rows, y, z, b, [](__m256 v) { return v; });
-  }
+  avx2::with_activation(act, [&](auto fn) { store_blocked_rows_with(acc, rows, y, z, b, fn); });
 }
 
 // A pooling tile (acc[i]: pixel i's 8 channels) stored as NCHW, with no epilogue.

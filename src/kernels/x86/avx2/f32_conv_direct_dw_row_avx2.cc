@@ -1,0 +1,73 @@
+// AVX2+FMA depthwise 3x3 along an output row of one NCHW8c block: the nine filter vectors stay in
+// registers and four output pixels accumulate at once, each input vector loaded once per kernel
+// row and applied to every pixel whose window covers it.
+#include <immintrin.h>
+
+#include "kernels/conv_direct.h"
+#include "kernels/x86/avx2/conv_activation_avx2.h"
+
+namespace onyxrt::kernels {
+namespace {
+
+constexpr int B = kConvDirectChannelBlock;
+
+// Pixels [j, j + NP) of the row: column c of their windows' span feeds pixel p through tap
+// c - p * S.
+template <int S, int NP>
+inline void dw3x3_pixels(const float* const rows[3], const __m256 w[9], int64_t j, __m256 acc[NP]) {
+  for (int p = 0; p < NP; ++p) acc[p] = _mm256_setzero_ps();
+#pragma GCC unroll 3
+  for (int kh = 0; kh < 3; ++kh) {
+    const float* x = rows[kh] + j * S * B;
+#pragma GCC unroll 12
+    for (int c = 0; c < (NP - 1) * S + 3; ++c) {
+      const __m256 v = _mm256_loadu_ps(x + c * B);
+#pragma GCC unroll 4
+      for (int p = 0; p < NP; ++p)
+        if (c - p * S >= 0 && c - p * S < 3) acc[p] = _mm256_fmadd_ps(v, w[kh * 3 + c - p * S], acc[p]);
+    }
+  }
+}
+
+template <int S, typename Act>
+void dw3x3_row(const ConvDirectDwRow& r, Act act) {
+  __m256 w[9];
+  for (int k = 0; k < 9; ++k) w[k] = _mm256_loadu_ps(r.w + k * B);
+  const __m256 bias = r.bias ? _mm256_loadu_ps(r.bias) : _mm256_setzero_ps();
+  // The taps are summed from zero and the bias added after, as the 8-pixel tile does: the same bits.
+  auto store = [&](const __m256* acc, int n, int64_t j) {
+    for (int p = 0; p < n; ++p) {
+      __m256 v = _mm256_add_ps(acc[p], bias);
+      if (r.z) v = _mm256_add_ps(v, _mm256_loadu_ps(r.z + (j + p) * B));
+      _mm256_storeu_ps(r.y + (j + p) * B, act(v));
+    }
+  };
+  __m256 acc[4];
+  int64_t j = 0;
+  for (; j + 4 <= r.count; j += 4) {
+    dw3x3_pixels<S, 4>(r.rows, w, j, acc);
+    store(acc, 4, j);
+  }
+  if (j + 2 <= r.count) {
+    dw3x3_pixels<S, 2>(r.rows, w, j, acc);
+    store(acc, 2, j);
+    j += 2;
+  }
+  if (j < r.count) {
+    dw3x3_pixels<S, 1>(r.rows, w, j, acc);
+    store(acc, 1, j);
+  }
+}
+
+}  // namespace
+
+void f32_conv_direct_avx2_dw3x3_row(const ConvDirectDwRow& r) {
+  avx2::with_activation(r.act, [&](auto act) {
+    if (r.stride == 1)
+      dw3x3_row<1>(r, act);
+    else
+      dw3x3_row<2>(r, act);
+  });
+}
+
+}  // namespace onyxrt::kernels

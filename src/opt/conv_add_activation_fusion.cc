@@ -1,6 +1,7 @@
-// Level 2 (onnxruntime's ConvAddActivationFusion): a float Conv whose only reader is an Add of
-// another tensor of exactly Y's shape (a residual connection), optionally followed by Relu,
-// becomes FusedConv(X, W, B, Z = that tensor); the sum and activation run in the epilogue.
+// Level 2 (onnxruntime's ConvAddActivationFusion): a float Conv whose only reader is an Add (or a
+// two-input Sum, as older models write residuals) of another tensor of exactly Y's shape (a
+// residual connection), optionally followed by Relu, becomes FusedConv(X, W, B, Z = that tensor);
+// the sum and activation run in the epilogue.
 #include "opt/conv_activation.h"
 #include "opt/graph_edit.h"
 #include "opt/graph_pass.h"
@@ -16,7 +17,7 @@ bool fuse(ir::Graph& g, ir::Node* conv) {
   if (!is_op(conv, "Conv") || conv->outputs.size() != 1 || !is_float_tensor(conv->outputs[0])) return false;
   ir::Value* y = conv->outputs[0];
   ir::Node* add = sole_consumer(y);
-  if (!is_op(add, "Add") || add->input_count() != 2 || add->inputs[0] == add->inputs[1]) return false;
+  if (!(is_op(add, "Add") || is_op(add, "Sum")) || add->input_count() != 2 || add->inputs[0] == add->inputs[1]) return false;
   ir::Value* z = add->inputs[0] == y ? add->inputs[1] : add->inputs[0];
   if (!is_float_tensor(z) || !same_static_shape(y, z) || !same_static_shape(y, add->outputs[0])) return false;
   ir::Node* relu = sole_consumer(add->outputs[0]);

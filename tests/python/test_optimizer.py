@@ -124,12 +124,13 @@ def _conv_activation(act, attrs=None, extra_inputs=(), inits=()):
     return "ConvActivationFusion", model, {"x": _f32(1, 4, 6, 6)}, "FusedConv", ["Conv", act]
 
 
-def _conv_add_relu():
+def _conv_add_relu(op="Add"):
+    # op "Sum": the residual of older models (onnx's light ResNet-50), a two-input Sum.
     nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
-             helper.make_node("Add", ["c", "z"], ["a"]), helper.make_node("Relu", ["a"], ["y"])]
+             helper.make_node(op, ["z", "c"] if op == "Sum" else ["c", "z"], ["a"]), helper.make_node("Relu", ["a"], ["y"])]
     model = _model(nodes, [_vi("x", [1, 4, 6, 6]), _vi("z", [1, 5, 6, 6])], [_vi("y", None)], [_const("w", _f32(5, 4, 3, 3))])
     feeds = {"x": _f32(1, 4, 6, 6), "z": _f32(1, 5, 6, 6)}
-    return "ConvAddActivationFusion", model, feeds, "FusedConv", ["Conv", "Add", "Relu"]
+    return "ConvAddActivationFusion", model, feeds, "FusedConv", ["Conv", op, "Relu"]
 
 
 def _gelu(variant, bias=False):
@@ -217,6 +218,7 @@ CASES = {
     "conv_clip": lambda: _conv_activation("Clip", extra_inputs=("lo", "hi"),
                                           inits=(_const("lo", np.float32(-0.5)), _const("hi", np.float32(0.7)))),
     "conv_add_relu": _conv_add_relu,
+    "conv_sum_relu": lambda: _conv_add_relu("Sum"),
     "gelu_div": lambda: _gelu("div"),
     "gelu_mul_half_first": lambda: _gelu("half_first"),
     "gelu_mul_inv_sqrt2": lambda: _gelu("mul"),

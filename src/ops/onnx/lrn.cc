@@ -1,8 +1,10 @@
 // LRN (ONNX opsets 1 and 13): local response normalization across channels of X [N, C, ...],
 //   y = x / (bias + alpha / size * sum_{c' in window(c)} x[c']^2) ^ beta,
 // the window spanning [c - floor((size-1)/2), c + ceil((size-1)/2)] clipped to [0, C).
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
 #include "kernels/ref/float_types.h"
 #include "ops/common/dtype_dispatch.h"
@@ -39,21 +41,42 @@ class LrnKernel final : public OpKernel {
     const int64_t N = X.shape()[0], C = X.shape()[1];
     const int64_t inner = X.size() / (N * C);
     const int64_t before = (size_ - 1) / 2, after = size_ - 1 - before;
-    const double scale = static_cast<double>(alpha_) / static_cast<double>(size_);
+    // Float and the 16-bit types compute in float, double in double.
+    using F = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    const F scale = static_cast<F>(alpha_) / static_cast<F>(size_), bias = bias_, beta = beta_;
     const T* x = X.data<T>();
     T* y = Y.mutable_data<T>();
-    ThreadPool::parallel_for(ctx.thread_pool(), N * C, 1, [&](int64_t p0, int64_t p1) {
-      for (int64_t p = p0; p < p1; ++p) {
-        const int64_t n = p / C, c = p % C;
-        const int64_t lo = std::max<int64_t>(0, c - before), hi = std::min<int64_t>(C - 1, c + after);
-        for (int64_t i = 0; i < inner; ++i) {
-          double sq = 0;
+    // A task is one image's run of kChunk positions through every channel: the window's squares
+    // are summed along contiguous rows (vectorized). AlexNet's two LRNs took 11.4 ms as
+    // a double pow per element, per plane.
+    constexpr int64_t kChunk = 512;
+    const int64_t chunks = (inner + kChunk - 1) / kChunk;
+    ThreadPool::parallel_for(ctx.thread_pool(), N * chunks, 1, [&](int64_t t0, int64_t t1) {
+      F sq[kChunk];
+      for (int64_t t = t0; t < t1; ++t) {
+        const int64_t n = t / chunks, i0 = t % chunks * kChunk, len = std::min(kChunk, inner - i0);
+        for (int64_t c = 0; c < C; ++c) {
+          const int64_t lo = std::max<int64_t>(0, c - before), hi = std::min<int64_t>(C - 1, c + after);
+          std::fill(sq, sq + len, F{0});
           for (int64_t k = lo; k <= hi; ++k) {
-            const double v = static_cast<double>(CT::load(x[(n * C + k) * inner + i]));
-            sq += v * v;
+            const T* xk = x + (n * C + k) * inner + i0;
+            for (int64_t i = 0; i < len; ++i) {
+              const F v = static_cast<F>(CT::load(xk[i]));
+              sq[i] += v * v;
+            }
           }
-          const double den = std::pow(static_cast<double>(bias_) + scale * sq, static_cast<double>(beta_));
-          y[p * inner + i] = CT::store(static_cast<typename CT::type>(static_cast<double>(CT::load(x[p * inner + i])) / den));
+          const T* xc = x + (n * C + c) * inner + i0;
+          T* yc = y + (n * C + c) * inner + i0;
+          if (beta == F(0.75)) {  // the common beta: d^0.75 = sqrt(d) * sqrt(sqrt(d)), two correctly rounded steps
+            for (int64_t i = 0; i < len; ++i) {
+              const F d = bias + scale * sq[i], r = std::sqrt(d);
+              yc[i] = CT::store(static_cast<typename CT::type>(static_cast<F>(CT::load(xc[i])) / (r * std::sqrt(r))));
+            }
+          } else {
+            for (int64_t i = 0; i < len; ++i)
+              yc[i] = CT::store(static_cast<typename CT::type>(static_cast<F>(CT::load(xc[i])) /
+                                                                std::pow(bias + scale * sq[i], beta)));
+          }
         }
       }
     });

@@ -4,7 +4,7 @@ attributes or inputs differ."""
 import numpy as np
 import pytest
 
-from nn_extra_models import build, check, feeds_of, rand, run_onyxrt
+from nn_extra_models import build, check, feeds_of, rand, run_onyxrt, run_ort
 
 
 # --- LayerNormalization (17) ---------------------------------------------------------------
@@ -78,6 +78,21 @@ def test_mvn(axes):
 def test_lrn(size):
     # Odd sizes only: onnxruntime refuses even ones and the reference evaluator loops over N for them.
     check("LRN", [("x", rand((2, 6, 3, 3)))], ["y"], 13, size=size, alpha=2e-3, beta=0.6, bias=1.5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_lrn_default_beta_over_many_positions(dtype):
+    # beta 0.75 (AlexNet's) takes its own root formula; 2 x 7 x 33 x 17 positions cross the
+    # kernel's runs of 512; large values make the denominator matter. onnxruntime has no double
+    # LRN and the ONNX reference departs from the spec's window here (27% off), so doubles are
+    # checked against onnxruntime on the same values in float32.
+    x = rand((2, 7, 33, 17), dtype, hi=30.0, lo=-30.0)
+    attrs = dict(size=5, alpha=1e-3, beta=0.75, bias=2.0)
+    got = run_onyxrt(build("LRN", [("x", x)], ["y"], 13, (), **attrs), {"x": x})[0]
+    x32 = x.astype(np.float32)
+    want = run_ort(build("LRN", [("x", x32)], ["y"], 13, (), **attrs), {"x": x32})[0]
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got.astype(np.float64), want, rtol=1e-3 if dtype == np.float16 else 1e-5, atol=1e-6)
 
 
 # --- Dropout ------------------------------------------------------------------------------

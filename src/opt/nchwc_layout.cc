@@ -137,7 +137,10 @@ class Rewriter {
     const bool nchw_input = !is_blocked(x) && C % kernels::kNchwcBlock != 0;
     if (nchw_input && group != 1) return false;
     const bool depthwise = group > 1 && group == C && M == C && w->shape()[1] == 1;
-    if ((group != 1 && !depthwise) || w->shape()[1] * group != C) return false;
+    // Groups of whole blocks (ShuffleNet's, AlexNet's) run as one blocked conv per group.
+    const bool grouped = group > 1 && !depthwise && M % group == 0 && (C / group) % kernels::kNchwcBlock == 0 &&
+                         (M / group) % kernels::kNchwcBlock == 0;
+    if ((group != 1 && !depthwise && !grouped) || w->shape()[1] * group != C) return false;
     if (n->input_count() > 2 && n->inputs[2] && !constant_of(n->inputs[2])) return false;
     ir::Value* z = fused && n->input_count() > 3 ? n->inputs[3] : nullptr;
     if (z && !(static_chw_float(z) && z->type.shape == n->outputs[0]->type.shape)) return false;

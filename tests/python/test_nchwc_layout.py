@@ -145,7 +145,22 @@ def _batch_norm():
     return _model(nodes, [_vi("x", [1, 16, 12, 10])], outputs, inits), {"x": _f32(1, 16, 12, 10)}, ({"x"}, {"y", "n3"})
 
 
-CASES = {"chain": _chain, "residual": _residual, "concat_and_readers": _concat_and_readers,
+def _grouped():
+    """grouped convolutions whose groups hold whole blocks (2 groups of 16 -> 24, 3 groups of
+    16 -> 8 as a 1x1 with a residual) run blocked, one call per group and image (batch 2); a group
+    of 12 channels stays NCHW."""
+    nodes = [_conv("x", "w1", "a"), _conv("a", "w2", "b", group=2), helper.make_node("Relu", ["b"], ["rb"]),
+             _conv("rb", "w3", "c", k=1, group=3), helper.make_node("Add", ["c", "z"], ["s"]),
+             helper.make_node("Relu", ["s"], ["y"]), _conv("s", "w4", "y2", group=2)]
+    inits = [_w("w1", 32, 16, 3), _b("b1", 32), _w("w2", 48, 16, 3), _b("b2", 48), _w("w3", 24, 16, 1), _b("b3", 24),
+             _w("w4", 8, 12, 3), _b("b4", 8)]
+    feeds = {"x": _f32(2, 16, 11, 9), "z": _f32(2, 24, 11, 9)}
+    model = _model(nodes, [_vi("x", [2, 16, 11, 9]), _vi("z", [2, 24, 11, 9])], [_vi("y", None), _vi("y2", None)],
+                   inits)
+    return model, feeds, ({"x", "z"}, {"y", "s"})
+
+
+CASES = {"chain": _chain, "grouped": _grouped, "residual": _residual, "concat_and_readers": _concat_and_readers,
          "first_layer": _first_layer, "batch_norm": _batch_norm, "dynamic_batch": lambda: _chain("batch")}
 
 

@@ -5,7 +5,8 @@
 // nchw_input = 1 for a group-1 conv whose X is plain NCHW (a first layer's 3-channel image, which
 // padding to 8 channels would make nearly three times the work). Group 1 runs
 // the direct convolution's tiles, depthwise (group == C == M) its depthwise tiles, both storing
-// blocks without a transpose; the channels past M are written too (zero bias), so that a
+// blocks without a transpose; other groups, when each holds whole blocks of input and output
+// channels, run the tiles once per group on that group's blocks; the channels past M are written too (zero bias), so that a
 // following blocked operator reads finite values there.
 #include <memory>
 #include <vector>
@@ -29,9 +30,15 @@ class ConvNchwcKernel final : public OpKernel {
   bool prepack(const PrepackContext& ctx) override {
     bool packed = false;
     const Tensor* W = ctx.constant_input(1);
-    if (W && W->dtype() == DataType::Float && W->rank() == 4 && cfg_.group == 1 && W->size() > 0) {
-      weights_ = std::make_shared<const kernels::ConvDirectWeights>(kernels::conv_direct_pack_weights(
-          W->data<float>(), W->shape()[0], W->shape()[1], W->shape()[2], W->shape()[3], /*nchwc=*/!nchw_input_));
+    const int64_t C = W && W->rank() == 4 ? W->shape()[1] * cfg_.group : 0;
+    const bool depthwise = W && cfg_.group > 1 && cfg_.group == C && W->shape()[0] == C;
+    if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
+        W->shape()[0] % cfg_.group == 0) {
+      const int64_t Mg = W->shape()[0] / cfg_.group, group_floats = W->size() / cfg_.group;
+      weights_.clear();
+      for (int64_t g = 0; g < cfg_.group; ++g)
+        weights_.push_back(kernels::conv_direct_pack_weights(W->data<float>() + g * group_floats, Mg, W->shape()[1],
+                                                             W->shape()[2], W->shape()[3], /*nchwc=*/!nchw_input_));
       weights_from_ = W->data<float>();
       packed = true;
     }
@@ -61,7 +68,9 @@ class ConvNchwcKernel final : public OpKernel {
     if (W.dtype() != DataType::Float || W.rank() != 4) fail("W must be a float [M, C / group, KH, KW]");
     const int64_t M = W.shape()[0], C = W.shape()[1] * cfg_.group;
     const bool depthwise = cfg_.group > 1 && cfg_.group == C && M == C;
-    if (cfg_.group != 1 && !depthwise) fail("only group 1 and depthwise convolutions run blocked");
+    const int64_t G = depthwise ? 1 : cfg_.group, Cg = C / G, Mg = M % G == 0 ? M / G : 0;
+    if (G > 1 && (Mg == 0 || Cg % kernels::kNchwcBlock != 0 || Mg % kernels::kNchwcBlock != 0))
+      fail("a grouped convolution runs blocked only when each group holds whole blocks of 8 input and output channels");
     if (nchw_input_ && (cfg_.group != 1 || X.shape()[1] != C)) fail("an NCHW X must hold W's input channels, group 1");
     if (!nchw_input_ && X.shape()[1] != kernels::nchwc_padded_channels(C))
       fail("X must hold W's input channels rounded up to 8");
@@ -87,18 +96,33 @@ class ConvNchwcKernel final : public OpKernel {
     }
     kernels::ConvDirectArgs a;
     a.win = win;
-    a.batch = X.shape()[0], a.in_channels = C, a.out_channels = M;
+    a.batch = X.shape()[0], a.in_channels = Cg, a.out_channels = depthwise ? M : Mg;
     a.x = X.data<float>(), a.w = W.data<float>(), a.bias = bias, a.z = Z ? Z->data<float>() : nullptr;
     a.y = Y.mutable_data<float>(), a.act = cfg_.act, a.nchwc = true, a.nchw_x = nchw_input_;
-    if (!depthwise && weights_ && weights_from_ == W.data<float>()) a.packed_w = weights_.get();
+    const bool prepacked = !depthwise && static_cast<int64_t>(weights_.size()) == G && weights_from_ == W.data<float>();
+    if (prepacked) a.packed_w = &weights_[0];
     const int64_t ws = depthwise ? kernels::conv_direct_dw_workspace_size(a) : kernels::conv_direct_workspace_size(a);
     // Every path writes its scratch before reading it.
     Tensor workspace = ws > 0 ? Tensor::allocate_uninitialized(DataType::Float, {ws}, ctx.allocator()) : Tensor();
     float* scratch = ws > 0 ? workspace.mutable_data<float>() : nullptr;
-    if (depthwise)
-      kernels::conv_direct_dw_f32(a, scratch, ctx.thread_pool());
-    else
-      kernels::conv_direct_f32(a, scratch, ctx.thread_pool());
+    if (depthwise) return kernels::conv_direct_dw_f32(a, scratch, ctx.thread_pool());
+    if (G == 1) return kernels::conv_direct_f32(a, scratch, ctx.thread_pool());
+    // One call per image and group: a group's channels are a contiguous run of whole blocks of
+    // an image (not of the batch), so each call takes one image.
+    const int64_t in_plane = X.shape()[2] * X.shape()[3], out_plane = win.out[1] * win.out[2];
+    const int64_t Cp = X.shape()[1], Mp = out[1];
+    a.batch = 1;
+    for (int64_t n = 0; n < X.shape()[0]; ++n)
+      for (int64_t g = 0; g < G; ++g) {
+        kernels::ConvDirectArgs ag = a;
+        ag.x = X.data<float>() + (n * Cp + g * Cg) * in_plane;
+        ag.y = Y.mutable_data<float>() + (n * Mp + g * Mg) * out_plane;
+        ag.z = Z ? Z->data<float>() + (n * Mp + g * Mg) * out_plane : nullptr;
+        ag.bias = bias ? bias + g * Mg : nullptr;
+        ag.w = W.data<float>() + g * Mg * W.shape()[1] * W.shape()[2] * W.shape()[3];
+        ag.packed_w = prepacked ? &weights_[static_cast<size_t>(g)] : nullptr;
+        kernels::conv_direct_f32(ag, scratch, ctx.thread_pool());
+      }
   }
 
  private:
@@ -111,7 +135,7 @@ class ConvNchwcKernel final : public OpKernel {
 
   ConvConfig cfg_;
   bool nchw_input_;
-  std::shared_ptr<const kernels::ConvDirectWeights> weights_;
+  std::vector<kernels::ConvDirectWeights> weights_;  // one per group
   const float* weights_from_ = nullptr;
   std::vector<float> bias_;
   const float* bias_from_ = nullptr;

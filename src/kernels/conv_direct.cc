@@ -480,7 +480,11 @@ void f32_conv_direct_portable_dw3x3_row(const ConvDirectDwRow& r) {
     for (int c = 0; c < B; ++c) {
       float v = 0.0f;  // summed in the 8-pixel tile's order, so that both give the same bits
       for (int kh = 0; kh < 3; ++kh)
-        for (int kw = 0; kw < 3; ++kw) v += r.rows[kh][(j * r.stride + kw) * B + c] * r.w[(kh * 3 + kw) * B + c];
+        for (int kw = 0; kw < 3; ++kw) {
+          const int64_t col = r.col0 + j * r.stride + kw;
+          const bool inside = r.width == 0 || (col >= 0 && col < r.width);
+          v += (inside ? r.rows[kh][col * B + c] : 0.0f) * r.w[(kh * 3 + kw) * B + c];
+        }
       v += r.bias ? r.bias[c] : 0.0f;
       if (r.z) v += r.z[j * B + c];
       r.y[j * B + c] = activate_in_store(v, r.act);
@@ -495,49 +499,22 @@ int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
 namespace {
 
 // Depthwise 3x3 rows [r0, r1) of one NCHW8c block `x` (its unpadded plane) read where they lie:
-// kernel rows above or below the plane read `zeros` (W * 8 floats), and only the pixels whose
-// windows cross the left or right edge go through `edge` (3 * Wp * 8 floats), a zero-bordered
-// copy of the columns they read. The band copy this replaces moved every input row once more
-// (MobileNetV2: 12 MB a run, 5% of its time in memmove). `r` comes with w, bias and act set.
+// kernel rows above or below the plane read `zeros` (W * 8 floats), and the row kernel reads
+// the columns left and right of it as zero (ConvDirectDwRow::width). The band copy this replaces
+// moved every input row once more (MobileNetV2: 12 MB a run, 5% of its time in memmove).
+// `r` comes with w, bias and act set.
 void dw3x3_rows_in_place(const Plan& p, const float* x, int64_t r0, int64_t r1, ConvDirectDwRow r, float* y,
-                         const float* z, const float* zeros, float* edge, ConvDirectDwRowFn dw3x3_row) {
+                         const float* z, const float* zeros, ConvDirectDwRowFn dw3x3_row) {
   constexpr int B = kConvDirectChannelBlock;
-  const int64_t sw = p.sw;
-  // Pixels [j_lo, j_hi) read columns inside [0, W) only.
-  const int64_t j_lo = std::min(p.OW, (p.pl + sw - 1) / sw);
-  const int64_t j_hi = std::clamp<int64_t>(p.W - 3 + p.pl >= 0 ? (p.W - 3 + p.pl) / sw + 1 : 0, j_lo, p.OW);
+  r.count = p.OW, r.col0 = -p.pl, r.width = p.W;
   for (int64_t oh = r0; oh < r1; ++oh) {
-    const float* src[3];
     for (int kh = 0; kh < 3; ++kh) {
       const int64_t ih = oh * p.sh - p.pt + kh;
-      src[kh] = ih >= 0 && ih < p.H ? x + ih * p.W * B : nullptr;
+      r.rows[kh] = ih >= 0 && ih < p.H ? x + ih * p.W * B : zeros;
     }
-    auto run = [&](int64_t a, int64_t b, bool inside) {
-      if (a >= b) return;
-      const int64_t c0 = a * sw - p.pl, cols = (b - 1 - a) * sw + 3;
-      for (int kh = 0; kh < 3; ++kh) {
-        if (inside) {
-          r.rows[kh] = src[kh] ? src[kh] + c0 * B : zeros;
-          continue;
-        }
-        float* e = edge + kh * cols * B;
-        for (int64_t c = 0; c < cols; ++c) {
-          const int64_t col = c0 + c;
-          if (src[kh] && col >= 0 && col < p.W)
-            std::memcpy(e + c * B, src[kh] + col * B, sizeof(float) * B);
-          else
-            std::fill(e + c * B, e + (c + 1) * B, 0.0f);
-        }
-        r.rows[kh] = e;
-      }
-      r.count = b - a;
-      r.y = y + (oh * p.OW + a) * B;
-      r.z = z ? z + (oh * p.OW + a) * B : nullptr;
-      dw3x3_row(r);
-    };
-    run(0, j_lo, false);
-    run(j_lo, j_hi, true);
-    run(j_hi, p.OW, false);
+    r.y = y + oh * p.OW * B;
+    r.z = z ? z + oh * p.OW * B : nullptr;
+    dw3x3_row(r);
   }
 }
 
@@ -564,16 +541,15 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   // a tile stay on the tiles (960 at 7x7: 0.13 ms on tiles, 0.14 in rows).
   const bool rows_3x3 = dw3x3_row && p.y_blocked && p.KH == 3 && p.KW == 3 && p.dh == 1 && p.dw == 1 &&
                         (p.sw == 1 || p.sw == 2) && p.OW >= kConvDirectDwPixels;
-  // Strided ones read a blocked input where it lies (dw3x3_rows_in_place): 96 channels at 112x112
-  // stride 2 0.48 -> 0.34 ms. At stride 1 the edge pixels' extra calls cost more than the band copy
-  // saves (144 at 56x56: 0.36 ms copied, 0.43 in place).
-  const bool rows_in_place = rows_3x3 && p.x_blocked && p.sw > 1;
+  // A blocked input is read where it lies (dw3x3_rows_in_place), not copied into bands: 96
+  // channels at 112x112 stride 2 0.34 -> 0.24 ms, 32 at 112x112 0.32 -> 0.24, 144 at 56x56
+  // 0.25 -> 0.23.
+  const bool rows_in_place = rows_3x3 && p.x_blocked;
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float, CacheLineAllocator<float>> buffer;  // 32-byte loads must not straddle lines
-    thread_local std::vector<float, CacheLineAllocator<float>> zeros, edge;
+    thread_local std::vector<float, CacheLineAllocator<float>> zeros;
     if (rows_in_place) {
       zeros.assign(static_cast<size_t>(p.W * B), 0.0f);
-      edge.resize(static_cast<size_t>(3 * row));
     } else {
       buffer.resize(static_cast<size_t>(((band - 1) * p.sh + reach) * row));
     }
@@ -597,8 +573,9 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       if (rows_in_place) {
         tile.cols = B;
         setup(tile, n, cb);
-        dw3x3_rows_in_place(p, x, r0, r1, ConvDirectDwRow{{}, 0, static_cast<int>(p.sw), tile.w, tile.bias, nullptr, nullptr, tile.act},
-                            y, tile.z, zeros.data(), edge.data(), dw3x3_row);
+        dw3x3_rows_in_place(p, x, r0, r1,
+                            ConvDirectDwRow{{}, 0, static_cast<int>(p.sw), tile.w, tile.bias, nullptr, nullptr, tile.act},
+                            y, tile.z, zeros.data(), dw3x3_row);
         continue;
       }
       const float* rows = in_place ? x + hp0 * row : xb;  // what the tiles read: band row 0 first

@@ -92,12 +92,14 @@ struct ConvDirectDwTile {
 using ConvDirectDwTileFn = void (*)(const ConvDirectDwTile& t);
 
 // Depthwise 3x3 along one output row of one NCHW8c channel block (dilation 1, stride 1 or 2 along
-// the row): for pixel j < count and channel c < 8,
-// y[j * 8 + c] = act(bias[c] + z[j * 8 + c] + sum over kh, kw < 3 of
-//                    rows[kh][(j * stride + kw) * 8 + c] * w[(kh * 3 + kw) * 8 + c]),
-// rows[kh] pointing at the (padded) input row's column under pixel 0's window; bias and z may be
-// null. A row holds its nine filter vectors in registers and reads each input vector once per
-// kernel row, where the 8-pixel tile reloads it for every tap that covers it.
+// the row): for pixel j < count and channel c < 8, with col(j, kw) = col0 + j * stride + kw,
+// y[j * 8 + c] = act(sum over kh, kw < 3 of x(kh, col(j, kw), c) * w[(kh * 3 + kw) * 8 + c]
+//                    + bias[c] + z[j * 8 + c]),
+// where x(kh, col, c) = rows[kh][col * 8 + c], or 0 when width > 0 and col lies outside
+// [0, width) (an unpadded row read where it lies: its edge pixels see zero columns). Taps are
+// summed in order from zero, as the 8-pixel tile sums them. bias and z may be null. A row holds
+// its nine filter vectors in registers and reads each input vector once per kernel row, where the
+// tile reloads it for every tap that covers it.
 struct ConvDirectDwRow {
   const float* rows[3];
   int64_t count;
@@ -107,6 +109,8 @@ struct ConvDirectDwRow {
   const float* z;
   float* y;
   ConvActivation act;
+  int64_t col0 = 0;   // pixel 0's first column
+  int64_t width = 0;  // columns of rows[kh] that hold data; 0: every column read does
 };
 using ConvDirectDwRowFn = void (*)(const ConvDirectDwRow& r);
 

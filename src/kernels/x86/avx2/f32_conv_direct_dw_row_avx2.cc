@@ -3,6 +3,8 @@
 // row and applied to every pixel whose window covers it.
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "kernels/conv_direct.h"
 #include "kernels/x86/avx2/conv_activation_avx2.h"
 
@@ -42,21 +44,44 @@ void dw3x3_row(const ConvDirectDwRow& r, Act act) {
       _mm256_storeu_ps(r.y + (j + p) * B, act(v));
     }
   };
-  __m256 acc[4];
-  int64_t j = 0;
-  for (; j + 4 <= r.count; j += 4) {
-    dw3x3_pixels<S, 4>(r.rows, w, j, acc);
-    store(acc, 4, j);
+  // Pixels [j_lo, j_hi) read only columns inside [0, width): the fast path. The others (the
+  // edges of an unpadded row) see zero vectors for the columns outside, one pixel at a time.
+  int64_t j_lo = 0, j_hi = r.count;
+  if (r.width > 0) {
+    j_lo = std::clamp<int64_t>(r.col0 < 0 ? (-r.col0 + S - 1) / S : 0, 0, r.count);
+    const int64_t last = r.width - 3 - r.col0;
+    j_hi = last < 0 ? j_lo : std::clamp<int64_t>(last / S + 1, j_lo, r.count);
   }
-  if (j + 2 <= r.count) {
-    dw3x3_pixels<S, 2>(r.rows, w, j, acc);
-    store(acc, 2, j);
+  __m256 acc[4];
+  auto edge = [&](int64_t j) {
+    acc[0] = _mm256_setzero_ps();
+    for (int kh = 0; kh < 3; ++kh)
+      for (int kw = 0; kw < 3; ++kw) {
+        const int64_t col = r.col0 + j * S + kw;
+        const __m256 v = col >= 0 && col < r.width ? _mm256_loadu_ps(r.rows[kh] + col * B) : _mm256_setzero_ps();
+        acc[0] = _mm256_fmadd_ps(v, w[kh * 3 + kw], acc[0]);
+      }
+    store(acc, 1, j);
+  };
+  for (int64_t j = 0; j < j_lo; ++j) edge(j);
+  const int64_t first = r.col0 + j_lo * S;
+  const float* rows[3] = {r.rows[0] + first * B, r.rows[1] + first * B, r.rows[2] + first * B};
+  const int64_t n = j_hi - j_lo;
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    dw3x3_pixels<S, 4>(rows, w, j, acc);
+    store(acc, 4, j_lo + j);
+  }
+  if (j + 2 <= n) {
+    dw3x3_pixels<S, 2>(rows, w, j, acc);
+    store(acc, 2, j_lo + j);
     j += 2;
   }
-  if (j < r.count) {
-    dw3x3_pixels<S, 1>(r.rows, w, j, acc);
-    store(acc, 1, j);
+  if (j < n) {
+    dw3x3_pixels<S, 1>(rows, w, j, acc);
+    store(acc, 1, j_lo + j);
   }
+  for (int64_t e = j_hi; e < r.count; ++e) edge(e);
 }
 
 }  // namespace

@@ -100,6 +100,12 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
   for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
 }
 
+// The tile's six pixel pointers at segment s: a0..a5 (the step macros read them by name).
+#define ONYXRT_SEGMENT_ROWS(s)                                              \
+  const int64_t off = t.seg_off[s];                                         \
+  const float *a0 = t.a[0] + off, *a1 = t.a[1] + off, *a2 = t.a[2] + off; \
+  const float *a3 = t.a[3] + off, *a4 = t.a[4] + off, *a5 = t.a[5] + off;
+
 // A tile whose last block holds 8 output channels or fewer (M = 24, 40, ...): six accumulators,
 // half the FMAs of the 16-wide tile, which would compute 8 channels of padding. 144 -> 24 at
 // 56x56: 59 -> 64 GF/s; 64 -> 24 3x3 at 28x28: 60 -> 69.
@@ -125,9 +131,7 @@ void tile_8_channels(const ConvDirectTile& t) {
     w += 16;                                        \
   }
   for (int64_t s = 0; s < t.nseg; ++s) {
-    const int64_t off = t.seg_off[s];
-    const float *a0 = t.a[0] + off, *a1 = t.a[1] + off, *a2 = t.a[2] + off;
-    const float *a3 = t.a[3] + off, *a4 = t.a[4] + off, *a5 = t.a[5] + off;
+    ONYXRT_SEGMENT_ROWS(s)
 #pragma GCC unroll 8
     for (int64_t k = 0; k < t.seg_len; ++k) ONYXRT_CONV_STEP_8(k)
   }
@@ -189,22 +193,19 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
     // Fully unrolled: the 4-step loop's exit and pointer setup every 8 steps cost 10-35% on
     // blocked 1x1 convolutions read in place.
     for (int64_t s = 0; s < t.nseg; ++s) {
-      const int64_t off = t.seg_off[s];
-      const float *a0 = t.a[0] + off, *a1 = t.a[1] + off, *a2 = t.a[2] + off;
-      const float *a3 = t.a[3] + off, *a4 = t.a[4] + off, *a5 = t.a[5] + off;
+      ONYXRT_SEGMENT_ROWS(s)
       ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
       ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
     }
   } else {
     for (int64_t s = 0; s < t.nseg; ++s) {
-      const int64_t off = t.seg_off[s];
-      const float *a0 = t.a[0] + off, *a1 = t.a[1] + off, *a2 = t.a[2] + off;
-      const float *a3 = t.a[3] + off, *a4 = t.a[4] + off, *a5 = t.a[5] + off;
+      ONYXRT_SEGMENT_ROWS(s)
 #pragma GCC unroll 4
       for (int64_t k = 0; k < t.seg_len; ++k) ONYXRT_CONV_STEP(k)
     }
   }
 #undef ONYXRT_CONV_STEP
+#undef ONYXRT_SEGMENT_ROWS
   if (!t.last) {
     float* p = t.partial;
     _mm256_store_ps(p, c00), _mm256_store_ps(p + 8, c01), _mm256_store_ps(p + 16, c10);

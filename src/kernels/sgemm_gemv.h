@@ -17,6 +17,9 @@ struct GemvPanelArgs {
   const float* packed = nullptr;
   int64_t kc = 0;
   int64_t npad = 0;
+  // Set: the 16 sums start from init[0..16) instead of zero, so that a caller can run K one
+  // block at a time and keep each column's chain of multiply-adds, in k order, across blocks.
+  const float* init = nullptr;
 };
 
 // out[j] = sum over k of a[k] * B[k][jb + j] for j < cols (cols <= 16).

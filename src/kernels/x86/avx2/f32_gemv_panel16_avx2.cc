@@ -9,7 +9,8 @@
 namespace onyxrt::kernels {
 
 void f32_gemv_panel16_avx2(const GemvPanelArgs& g, int64_t jb, int64_t cols, float* out) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  __m256 acc0 = g.init ? _mm256_loadu_ps(g.init) : _mm256_setzero_ps();
+  __m256 acc1 = g.init ? _mm256_loadu_ps(g.init + 8) : _mm256_setzero_ps();
   if (g.packed) {
     for (int64_t p0 = 0; p0 < g.K; p0 += g.kc) {
       const int64_t kc = g.K - p0 < g.kc ? g.K - p0 : g.kc;

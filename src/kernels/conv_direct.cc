@@ -549,7 +549,7 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
     thread_local std::vector<float, CacheLineAllocator<float>> buffer;  // 32-byte loads must not straddle lines
     thread_local std::vector<float, CacheLineAllocator<float>> zeros;
     if (rows_in_place) {
-      zeros.assign(static_cast<size_t>(p.W * B), 0.0f);
+      if (zeros.size() < static_cast<size_t>(p.W * B)) zeros.assign(static_cast<size_t>(p.W * B), 0.0f);  // never written
     } else {
       buffer.resize(static_cast<size_t>(((band - 1) * p.sh + reach) * row));
     }

@@ -7,7 +7,6 @@ ReorderOutput per value that leaves it, none below level 3 or with the pass disa
 blocked node with a wrong shape fails with a message that names it."""
 
 import collections
-import json
 
 import numpy as np
 import onnxruntime
@@ -15,6 +14,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import onyxrt
+from profiled_run import run_profiled
 
 RNG = np.random.default_rng(5)
 
@@ -165,16 +165,8 @@ CASES = {"chain": _chain, "grouped": _grouped, "residual": _residual, "concat_an
 
 
 def _run(model, feeds, level, disabled=None, tmp_path=None):
-    so = onyxrt.SessionOptions()
-    so.graph_optimization_level = level
-    so.enable_profiling = True
-    so.profile_file_prefix = str(tmp_path / f"prof_{level}")
-    if disabled:
-        so.add_session_config_entry("optimization.disable_specified_optimizers", disabled)
-    sess = onyxrt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-    out = sess.run(None, feeds)
-    events = json.load(open(sess.end_profiling()))
-    nodes = [e for e in events if e.get("cat") == "Node" and e["name"].endswith("_kernel_time")]
+    out, events = run_profiled(model, feeds, level, disabled, tmp_path)
+    nodes = [e for e in events if e["name"].endswith("_kernel_time")]
     ops = collections.Counter(e["args"]["op_name"] for e in nodes)
     return out, ops, {e["name"][: -len("_kernel_time")] for e in nodes}
 

@@ -4,7 +4,6 @@ onnxruntime's at level 0 and to onyxrt's own at level 0; disable_specified_optim
 pass's name keeps the nodes. The benchmark models at level 99 against onnxruntime are marked slow."""
 
 import collections
-import json
 import math
 import os
 
@@ -14,6 +13,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import onyxrt
+from profiled_run import run_profiled
 
 RNG = np.random.default_rng(11)
 BENCH = "/work/main/bench/.cache"
@@ -39,17 +39,8 @@ def _vi(name, shape):
 
 
 def _run_onyxrt(model, feeds, level, disabled=None, tmp_path=None):
-    so = onyxrt.SessionOptions()
-    so.graph_optimization_level = level
-    so.enable_profiling = True
-    so.profile_file_prefix = str(tmp_path / f"prof_{level}")
-    if disabled:
-        so.add_session_config_entry("optimization.disable_specified_optimizers", disabled)
-    sess = onyxrt.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-    out = sess.run(None, feeds)
-    events = json.load(open(sess.end_profiling()))
-    ops = collections.Counter(e["args"]["op_name"] for e in events if e.get("cat") == "Node")
-    return out, ops
+    out, nodes = run_profiled(model, feeds, level, disabled, tmp_path)
+    return out, collections.Counter(e["args"]["op_name"] for e in nodes)
 
 
 def _run_ort(model, feeds):

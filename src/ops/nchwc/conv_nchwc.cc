@@ -20,6 +20,9 @@
 namespace onyxrt::ops::nchwc {
 namespace {
 
+// group == C == M: the depthwise tiles, whose filters are not packed ahead.
+bool is_depthwise(int64_t group, int64_t C, int64_t M) { return group > 1 && group == C && M == C; }
+
 class ConvNchwcKernel final : public OpKernel {
  public:
   explicit ConvNchwcKernel(const ir::Node& node)
@@ -31,7 +34,7 @@ class ConvNchwcKernel final : public OpKernel {
     bool packed = false;
     const Tensor* W = ctx.constant_input(1);
     const int64_t C = W && W->rank() == 4 ? W->shape()[1] * cfg_.group : 0;
-    const bool depthwise = W && cfg_.group > 1 && cfg_.group == C && W->shape()[0] == C;
+    const bool depthwise = W && is_depthwise(cfg_.group, C, W->shape()[0]);
     if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
         W->shape()[0] % cfg_.group == 0) {
       const int64_t Mg = W->shape()[0] / cfg_.group, group_floats = W->size() / cfg_.group;
@@ -67,7 +70,7 @@ class ConvNchwcKernel final : public OpKernel {
     };
     if (W.dtype() != DataType::Float || W.rank() != 4) fail("W must be a float [M, C / group, KH, KW]");
     const int64_t M = W.shape()[0], C = W.shape()[1] * cfg_.group;
-    const bool depthwise = cfg_.group > 1 && cfg_.group == C && M == C;
+    const bool depthwise = is_depthwise(cfg_.group, C, M);
     const int64_t G = depthwise ? 1 : cfg_.group, Cg = C / G, Mg = M % G == 0 ? M / G : 0;
     if (G > 1 && (Mg == 0 || Cg % kernels::kNchwcBlock != 0 || Mg % kernels::kNchwcBlock != 0))
       fail("a grouped convolution runs blocked only when each group holds whole blocks of 8 input and output channels");

@@ -127,8 +127,9 @@ using ConvDirectUnpackFn = void (*)(const float* src, int64_t count, int64_t cn,
 
 // X(prefix, cpu_predicate): each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row,
 // prefix##_max_tile, prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
-#define ONYXRT_CONV_DIRECT_VARIANTS(X)                                         \
-  X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); }) \
+#define ONYXRT_CONV_DIRECT_VARIANTS(X)                                                              \
+  X(f32_conv_direct_avx512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }) \
+  X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); })                 \
   X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; })
 
 #define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred) \
@@ -160,6 +161,10 @@ struct ConvDirectVariant {
 void conv_direct_store_tile(const float* acc, const ConvDirectTile& t);
 // The same for the depthwise tile: acc is [8 pixels][8 channels] row-major.
 void conv_direct_store_dw_tile(const float* acc, const ConvDirectDwTile& t);
+
+// The AVX2 tile's output step over acc [6][16] (pixel-major): the AVX-512 tile, which computes in
+// zmm registers and shares the AVX2 variant's other kernels, ends through it.
+void f32_conv_direct_avx2_store_tile(const float* acc, const ConvDirectTile& t);
 
 // Every variant compiled in, best first; the last one is portable.
 std::span<const ConvDirectVariant> conv_direct_variants();

@@ -100,6 +100,24 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
   for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
 }
 
+// The last step of a 16-channel tile: lo[i] / hi[i] hold pixel i's channels 0-7 / 8-15.
+void store_tile(const __m256 lo[6], const __m256 hi[6], const ConvDirectTile& t) {
+  if (t.blocked_y) {  // cols is 8 or 16
+    store_blocked_rows(lo, t.rows, t.y, t.z, t.bias, t.act);
+    if (t.cols > 8)
+      store_blocked_rows(hi, t.rows, t.y + t.ldy, t.z ? t.z + t.ldy : nullptr, t.bias ? t.bias + 8 : nullptr, t.act);
+    return;
+  }
+  if (t.rows == kConvDirectPixels && t.cols == kConvDirectChannels) {
+    store_half(lo, 0, t);
+    store_half(hi, 8, t);
+    return;
+  }
+  alignas(32) float acc[kConvDirectPixels * kConvDirectChannels];
+  for (int i = 0; i < 6; ++i) _mm256_store_ps(acc + 16 * i, lo[i]), _mm256_store_ps(acc + 16 * i + 8, hi[i]);
+  conv_direct_store_tile(acc, t);
+}
+
 // The tile's six pixel pointers at segment s: a0..a5 (the step macros read them by name).
 #define ONYXRT_SEGMENT_ROWS(s)                                              \
   const int64_t off = t.seg_off[s];                                         \
@@ -214,23 +232,14 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
     _mm256_store_ps(p + 72, c41), _mm256_store_ps(p + 80, c50), _mm256_store_ps(p + 88, c51);
     return;
   }
-  if (t.blocked_y) {  // cols is 8 or 16
-    const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
-    store_blocked_rows(lo, t.rows, t.y, t.z, t.bias, t.act);
-    if (t.cols > 8)
-      store_blocked_rows(hi, t.rows, t.y + t.ldy, t.z ? t.z + t.ldy : nullptr, t.bias ? t.bias + 8 : nullptr, t.act);
-    return;
-  }
-  if (t.rows == kConvDirectPixels && t.cols == kConvDirectChannels) {
-    const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
-    store_half(lo, 0, t);
-    store_half(hi, 8, t);
-    return;
-  }
-  alignas(32) float acc[kConvDirectPixels * kConvDirectChannels];
-  const __m256 all[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-  for (int i = 0; i < 12; ++i) _mm256_store_ps(acc + 8 * i, all[i]);
-  conv_direct_store_tile(acc, t);
+  const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
+  store_tile(lo, hi, t);
+}
+
+void f32_conv_direct_avx2_store_tile(const float* acc, const ConvDirectTile& t) {
+  __m256 lo[6], hi[6];
+  for (int i = 0; i < 6; ++i) lo[i] = _mm256_loadu_ps(acc + 16 * i), hi[i] = _mm256_loadu_ps(acc + 16 * i + 8);
+  store_tile(lo, hi, t);
 }
 
 void f32_conv_direct_avx2_dw_tile(const ConvDirectDwTile& t) {

@@ -27,17 +27,6 @@ using namespace test;
 
 constexpr int64_t B = kNchwcBlock;
 
-// NCHW -> [N][Cp / 8][P][8] with `pad` in the channels past C (a test-side loop, independent of
-// the reorder kernels).
-std::vector<float> to_blocked(const std::vector<float>& x, int64_t N, int64_t C, int64_t P, float pad = 0.0f) {
-  const int64_t Cp = nchwc_padded_channels(C);
-  std::vector<float> y(N * Cp * P, pad);
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t q = 0; q < P; ++q) y[(n * Cp + c / B * B) * P + q * B + c % B] = x[(n * C + c) * P + q];
-  return y;
-}
-
 float blocked_at(const std::vector<float>& y, int64_t Cp, int64_t P, int64_t n, int64_t c, int64_t q) {
   return y[((n * Cp + c / B * B) * P) + q * B + c % B];
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/conv_direct.h"
+#include "kernels/nchwc_reorder.h"
 #include "kernels/ref/conv.h"
 
 namespace onyxrt::kernels::test {
@@ -30,8 +31,38 @@ struct Problem {
   std::string text;
 };
 
-inline Problem random_problem(std::mt19937& rng, int index) {
+// Given a problem's window, batch and channels: activation kind `kind` (an index into the kinds
+// below), random x, w and maybe bias and residual, and the text that names the problem.
+inline void fill_problem(Problem& p, std::mt19937& rng, int kind) {
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  ConvDirectArgs& a = p.args;
+  const Window3d& g = a.win;
+  // In-tile kinds and one (Sigmoid) that runs as a pass after the tiles.
+  const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
+  a.act.kind = kinds[kind];
+  a.act.alpha = a.act.kind == Kind::kClip ? -0.3f : 0.1f;
+  a.act.beta = 0.4f;
+  p.x.resize(a.batch * a.in_channels * g.in_size());
+  p.w.resize(a.out_channels * a.in_channels * g.kernel_size());
+  if (rng() % 2) p.bias.resize(a.out_channels);
+  if (rng() % 2) p.z.resize(a.batch * a.out_channels * g.out_size());
+  for (auto* v : {&p.x, &p.w, &p.bias, &p.z})
+    for (float& e : *v) e = value(rng);
+  a.x = p.x.data(), a.w = p.w.data();
+  a.bias = p.bias.empty() ? nullptr : p.bias.data();
+  a.z = p.z.empty() ? nullptr : p.z.data();
+  char buf[300];
+  std::snprintf(buf, sizeof buf,
+                "N %ld C %ld M %ld in %ldx%ld kernel %ldx%ld stride %ld,%ld dil %ld,%ld pads %ld,%ld/%ld,%ld act %d "
+                "bias %d z %d",
+                long(a.batch), long(a.in_channels), long(a.out_channels), long(g.in[1]), long(g.in[2]),
+                long(g.kernel[1]), long(g.kernel[2]), long(g.stride[1]), long(g.stride[2]), long(g.dilation[1]),
+                long(g.dilation[2]), long(g.pad_begin[1]), long(g.pad_begin[2]), long(g.pad_end[1]),
+                long(g.pad_end[2]), int(a.act.kind), a.bias != nullptr, a.z != nullptr);
+  p.text = buf;
+}
+
+inline Problem random_problem(std::mt19937& rng, int index) {
   Problem p;
   ConvDirectArgs& a = p.args;
   Window3d& g = a.win;
@@ -58,30 +89,19 @@ inline Problem random_problem(std::mt19937& rng, int index) {
   a.batch = 1 + rng() % 2;
   a.in_channels = index % 4 == 0 ? 3 : 1 + rng() % 40;
   a.out_channels = 1 + rng() % 40;
-  // In-tile kinds and one (Sigmoid) that runs as a pass after the tiles.
-  const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
-  a.act.kind = kinds[index % 5 == 4 ? rng() % 5 : index % 5];
-  a.act.alpha = a.act.kind == Kind::kClip ? -0.3f : 0.1f;
-  a.act.beta = 0.4f;
-  p.x.resize(a.batch * a.in_channels * g.in_size());
-  p.w.resize(a.out_channels * a.in_channels * g.kernel_size());
-  if (rng() % 2) p.bias.resize(a.out_channels);
-  if (rng() % 2) p.z.resize(a.batch * a.out_channels * g.out_size());
-  for (auto* v : {&p.x, &p.w, &p.bias, &p.z})
-    for (float& e : *v) e = value(rng);
-  a.x = p.x.data(), a.w = p.w.data();
-  a.bias = p.bias.empty() ? nullptr : p.bias.data();
-  a.z = p.z.empty() ? nullptr : p.z.data();
-  char buf[300];
-  std::snprintf(buf, sizeof buf,
-                "N %ld C %ld M %ld in %ldx%ld kernel %ldx%ld stride %ld,%ld dil %ld,%ld pads %ld,%ld/%ld,%ld act %d "
-                "bias %d z %d",
-                long(a.batch), long(a.in_channels), long(a.out_channels), long(g.in[1]), long(g.in[2]),
-                long(g.kernel[1]), long(g.kernel[2]), long(g.stride[1]), long(g.stride[2]), long(g.dilation[1]),
-                long(g.dilation[2]), long(g.pad_begin[1]), long(g.pad_begin[2]), long(g.pad_end[1]),
-                long(g.pad_end[2]), int(a.act.kind), a.bias != nullptr, a.z != nullptr);
-  p.text = buf;
+  fill_problem(p, rng, index % 5 == 4 ? int(rng() % 5) : index % 5);
   return p;
+}
+
+// NCHW -> [N][Cp / 8][P][8] with `pad` in the channels past C (a test-side loop, independent of
+// the reorder kernels).
+inline std::vector<float> to_blocked(const std::vector<float>& x, int64_t N, int64_t C, int64_t P, float pad = 0.0f) {
+  const int64_t Cp = nchwc_padded_channels(C), B = kNchwcBlock;
+  std::vector<float> y(N * Cp * P, pad);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t q = 0; q < P; ++q) y[(n * Cp + c / B * B) * P + q * B + c % B] = x[(n * C + c) * P + q];
+  return y;
 }
 
 // conv + bias + z in double, before the activation, and the magnitude sum |w x| + |b| + |z| that

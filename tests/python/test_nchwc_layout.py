@@ -14,21 +14,10 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import onyxrt
+from cpu_flags import needs_avx2
 from profiled_run import run_profiled
 
 RNG = np.random.default_rng(5)
-
-
-def _cpu_has_avx2_fma():
-    try:
-        flags = open("/proc/cpuinfo").read().split()
-    except OSError:
-        return False
-    return "avx2" in flags and "fma" in flags
-
-
-# The pass only runs where the AVX2 tiles are selected (a portable build keeps NCHW).
-needs_avx2 = pytest.mark.skipif(not _cpu_has_avx2_fma(), reason="the NCHW8c pass needs the AVX2+FMA tiles")
 
 
 def _f32(*shape):

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/conv_direct.h"
+#include "kernels/conv_winograd.h"
 #include "kernels/nchwc_reorder.h"
 #include "ops/contrib/float_inputs.h"
 #include "ops/nchwc/nchwc_common.h"
@@ -35,8 +36,12 @@ class ConvNchwcKernel final : public OpKernel {
     const Tensor* W = ctx.constant_input(1);
     const int64_t C = W && W->rank() == 4 ? W->shape()[1] * cfg_.group : 0;
     const bool depthwise = W && is_depthwise(cfg_.group, C, W->shape()[0]);
-    if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
-        W->shape()[0] % cfg_.group == 0) {
+    if (W && W->dtype() == DataType::Float && winograd_planned(ctx.node(), *W)) {
+      winograd_ = kernels::winograd_pack_weights(W->data<float>(), W->shape()[0], W->shape()[1]);
+      weights_from_ = W->data<float>();
+      packed = true;
+    } else if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
+               W->shape()[0] % cfg_.group == 0) {
       const int64_t Mg = W->shape()[0] / cfg_.group, group_floats = W->size() / cfg_.group;
       weights_.clear();
       for (int64_t g = 0; g < cfg_.group; ++g)
@@ -97,6 +102,15 @@ class ConvNchwcKernel final : public OpKernel {
         bias = call_bias.data();
       }
     }
+    if (!winograd_.u.empty() && weights_from_ == W.data<float>() && kernels::winograd_preferred(win, C, M)) {
+      kernels::WinogradArgs wa;
+      wa.win = win, wa.batch = X.shape()[0], wa.in_channels = C, wa.out_channels = M;
+      wa.x = X.data<float>(), wa.bias = bias, wa.z = Z ? Z->data<float>() : nullptr;
+      wa.y = Y.mutable_data<float>(), wa.act = cfg_.act, wa.weights = &winograd_;
+      Tensor ws_w = Tensor::allocate_uninitialized(DataType::Float, {kernels::conv_winograd_workspace_size(wa)},
+                                                   ctx.allocator());
+      return kernels::conv_winograd_f32(wa, ws_w.mutable_data<float>(), ctx.thread_pool());
+    }
     kernels::ConvDirectArgs a;
     a.win = win;
     a.batch = X.shape()[0], a.in_channels = Cg, a.out_channels = depthwise ? M : Mg;
@@ -136,8 +150,21 @@ class ConvNchwcKernel final : public OpKernel {
     return b;
   }
 
+  // Winograd F(4x4, 3x3) when the input's inferred size makes it the faster path (group 1, 3x3,
+  // stride 1, enough channels, a map of 8x8 or more): its filters are packed instead of the
+  // direct tiles' (4x their size, so not both). A run whose actual size turns it down packs the
+  // direct filters per call.
+  bool winograd_planned(const ir::Node& node, const Tensor& W) const {
+    if (nchw_input_ || cfg_.group != 1 || W.rank() != 4 || W.shape()[2] != 3 || W.shape()[3] != 3) return false;
+    const ir::TypeInfo& x = node.inputs[0]->type;
+    if (!x.has_shape || x.shape.size() != 4 || !x.shape[2].known() || !x.shape[3].known()) return false;
+    const kernels::Window3d win = conv_window(cfg_, node, W, {x.shape[2].value, x.shape[3].value});
+    return kernels::winograd_preferred(win, W.shape()[1], W.shape()[0]);
+  }
+
   ConvConfig cfg_;
   bool nchw_input_;
+  kernels::WinogradWeights winograd_;
   std::vector<kernels::ConvDirectWeights> weights_;  // one per group
   const float* weights_from_ = nullptr;
   std::vector<float> bias_;

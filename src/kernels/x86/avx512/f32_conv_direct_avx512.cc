@@ -2,8 +2,9 @@
 // row of 16 channels one load. Six accumulators alone would leave the FMA units waiting on their
 // latency (4 cycles, 2 units: 8 chains needed), so even and odd K steps feed two sets of six, summed
 // once at the end. On a Sapphire Rapids Xeon, against the AVX2 tile in the same run: light
-// ResNet-50 64.7 -> 45.6 ms (2 threads), VGG-19 521 -> 371 ms and Inception v2 57.3 -> 41.4 ms (1). The NCHW8c layout stays: a zmm of 16 output channels is two 8-channel blocks,
-// split as the tile stores. The other kernels (depthwise, pooling, copies) are the AVX2 variant's.
+// ResNet-50 64.7 -> 45.6 ms (2 threads), VGG-19 521 -> 371 ms and Inception v2 57.3 -> 41.4 ms (1).
+// The NCHW8c layout stays: a zmm of 16 output channels is two 8-channel blocks, split as the tile
+// stores. The other kernels (depthwise, pooling, copies) are the AVX2 variant's.
 #include <immintrin.h>
 
 #include "kernels/conv_direct.h"

@@ -46,14 +46,34 @@ struct Lanes8 {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Tiles per block: V and M of a block (36 x tiles x channels each) stay within a few hundred KB
-// for 64 channels, and the per-point GEMMs get 64 rows. Fewer tiles than this: one block, so that
+// for 64 channels, and the per-point GEMMs get 11 tiles of 6 rows. Fewer tiles than this: one block, so that
 // each point's U is read once per image.
-constexpr int64_t kTilesPerBlock = 64;
+constexpr int64_t kTilesPerBlock = 66;
+// Threads run whole blocks of their own (transforms and GEMMs, no barrier between the three
+// steps) when each block still gets this many tiles; otherwise every step is split across them.
+constexpr int64_t kMinTilesPerThreadBlock = 16;
 
-int64_t tiles_per_block(const Window3d& w) {
-  const int64_t tiles = ceil_div(w.out[1], kWinogradTile) * ceil_div(w.out[2], kWinogradTile);
-  return std::min(tiles, kTilesPerBlock);
+struct BlockPlan {
+  int64_t tiles_w = 0, tiles = 0;  // per image
+  int64_t tb = 0;                  // tiles per block (the last one of an image may have fewer)
+  int slots = 1;                   // scratch blocks: one per thread when they run blocks alone
+};
+
+BlockPlan block_plan(const Window3d& w, int threads) {
+  BlockPlan p;
+  p.tiles_w = ceil_div(w.out[2], kWinogradTile);
+  p.tiles = ceil_div(w.out[1], kWinogradTile) * p.tiles_w;
+  p.tb = std::min(p.tiles, kTilesPerBlock);
+  if (threads > 1) {
+    // A multiple of `threads` blocks of equal size, so that the threads end together.
+    const int64_t blocks = ceil_div(p.tiles, kTilesPerBlock * threads) * threads;
+    const int64_t tb = std::min(p.tiles, ceil_div(ceil_div(p.tiles, blocks), kConvDirectPixels) * kConvDirectPixels);
+    if (tb >= kMinTilesPerThreadBlock) p.tb = tb, p.slots = threads;
+  }
+  return p;
 }
+
+int64_t block_floats(const BlockPlan& p, int64_t Cp, int64_t Mp) { return kWinogradPoints * p.tb * (Cp + Mp); }
 
 }  // namespace
 
@@ -102,8 +122,10 @@ WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int6
   static constexpr double G[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
                                      {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
                                      {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-  const int64_t Cp = nchwc_padded_channels(in_channels), Mp = nchwc_padded_channels(out_channels);
-  std::vector<float> u(static_cast<size_t>(kWinogradPoints * Cp * Mp), 0.0f);  // [xi][c][m]
+  const int64_t Cp = nchwc_padded_channels(in_channels), NB = ceil_div(out_channels, kConvDirectChannels);
+  WinogradWeights out;
+  out.in_channels = in_channels, out.out_channels = out_channels;
+  out.u.assign(static_cast<size_t>(kWinogradPoints * NB * Cp * kConvDirectChannels), 0.0f);
   for (int64_t m = 0; m < out_channels; ++m)
     for (int64_t c = 0; c < in_channels; ++c) {
       const float* g = w + (m * in_channels + c) * 9;
@@ -113,71 +135,97 @@ WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int6
       for (int i = 0; i < 6; ++i)
         for (int j = 0; j < 6; ++j) {
           const double v = gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2];  // (G g) G^T
-          u[static_cast<size_t>(((i * 6 + j) * Cp + c) * Mp + m)] = static_cast<float>(v);
+          const int64_t at = (((i * 6 + j) * NB + m / kConvDirectChannels) * Cp + c) * kConvDirectChannels;
+          out.u[static_cast<size_t>(at + m % kConvDirectChannels)] = static_cast<float>(v);
         }
     }
-  WinogradWeights out;
-  out.in_channels = in_channels, out.out_channels = out_channels;
-  for (int xi = 0; xi < kWinogradPoints; ++xi) out.u.push_back(pack_b(false, Cp, Mp, u.data() + xi * Cp * Mp, Mp));
   return out;
 }
 
-int64_t conv_winograd_workspace_size(const WinogradArgs& a) {
-  const int64_t Cp = nchwc_padded_channels(a.in_channels), Mp = nchwc_padded_channels(a.out_channels);
-  return kWinogradPoints * tiles_per_block(a.win) * (Cp + Mp);
+int64_t conv_winograd_workspace_size(const WinogradArgs& a, int threads) {
+  const BlockPlan p = block_plan(a.win, threads);
+  return p.slots * block_floats(p, nchwc_padded_channels(a.in_channels), nchwc_padded_channels(a.out_channels));
 }
 
 void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool) {
   const WinogradVariant& v = a.variant ? *a.variant : winograd_selected_variant();
+  const ConvDirectVariant& direct = a.direct ? *a.direct : conv_direct_selected_variant();
   const Window3d& w = a.win;
   const int64_t H = w.in[1], W = w.in[2], OH = w.out[1], OW = w.out[2];
   const int64_t Cp = nchwc_padded_channels(a.in_channels), Mp = nchwc_padded_channels(a.out_channels);
-  const int64_t Cb = Cp / kNchwcBlock, Mb = Mp / kNchwcBlock;
-  const int64_t tiles_w = ceil_div(OW, kWinogradTile), tiles = ceil_div(OH, kWinogradTile) * tiles_w;
-  const int64_t tb_max = tiles_per_block(w);
-  float* vbuf = workspace;                                   // [xi][tile in block][Cp]
-  float* mbuf = workspace + kWinogradPoints * tb_max * Cp;  // [xi][tile in block][Mp]
-  ConvActivation act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
-  for (int64_t n = 0; n < a.batch; ++n) {
+  const int64_t Cb = Cp / kNchwcBlock, Mb = Mp / kNchwcBlock, NB = ceil_div(Mp, kConvDirectChannels);
+  const BlockPlan plan = block_plan(w, pool ? pool->num_threads() : 1);
+  const int64_t tb_max = plan.tb, tiles_w = plan.tiles_w, tiles = plan.tiles;
+  const ConvActivation act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
+  // Tiles [t0, t0 + tb) of image n, through V and M in `scratch`, each step split over `step_pool`.
+  auto run_block = [&](int64_t n, int64_t t0, int64_t tb, float* scratch, ThreadPool* step_pool) {
     const float* x = a.x + n * Cp * H * W;
     float* y = a.y + n * Mp * OH * OW;
     const float* z = a.z ? a.z + n * Mp * OH * OW : nullptr;
-    for (int64_t t0 = 0; t0 < tiles; t0 += tb_max) {
-      const int64_t tb = std::min(tb_max, tiles - t0);
-      ThreadPool::parallel_for(pool, tb * Cb, 4, [&](int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i) {
-          const int64_t t = t0 + i / Cb, cb = i % Cb;
-          WinogradInputTile in;
-          in.x = x + cb * H * W * kNchwcBlock;
-          in.H = H, in.W = W;
-          in.r0 = t / tiles_w * kWinogradTile - w.pad_begin[1];
-          in.c0 = t % tiles_w * kWinogradTile - w.pad_begin[2];
-          in.v = vbuf + (i / Cb) * Cp + cb * kNchwcBlock;
-          in.v_stride = tb_max * Cp;
-          v.input(in);
+    float* vbuf = scratch;                                   // [xi][tile in block][Cp]
+    float* mbuf = scratch + kWinogradPoints * tb_max * Cp;  // [xi][Mp / 8][tile in block][8]
+    ThreadPool::parallel_for(step_pool, tb * Cb, 4, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const int64_t t = t0 + i / Cb, cb = i % Cb;
+        WinogradInputTile in;
+        in.x = x + cb * H * W * kNchwcBlock;
+        in.H = H, in.W = W;
+        in.r0 = t / tiles_w * kWinogradTile - w.pad_begin[1];
+        in.c0 = t % tiles_w * kWinogradTile - w.pad_begin[2];
+        in.v = vbuf + (i / Cb) * Cp + cb * kNchwcBlock;
+        in.v_stride = tb_max * Cp;
+        v.input(in);
+      }
+    });
+    ThreadPool::parallel_for(step_pool, kWinogradPoints, 1, [&](int64_t p0, int64_t p1) {
+      static constexpr int64_t kWholeRow = 0;
+      ConvDirectTile tile;
+      tile.seg_off = &kWholeRow, tile.nseg = 1, tile.seg_len = Cp;
+      tile.partial = nullptr, tile.first = tile.last = true;
+      tile.ldy = tb_max * kNchwcBlock;
+      tile.bias = nullptr, tile.z = nullptr, tile.blocked_y = true;
+      for (int64_t xi = p0; xi < p1; ++xi) {
+        const float* vx = vbuf + xi * tb_max * Cp;
+        for (int64_t t = 0; t < tb; t += kConvDirectPixels) {
+          tile.rows = static_cast<int>(std::min<int64_t>(kConvDirectPixels, tb - t));
+          for (int i = 0; i < kConvDirectPixels; ++i) tile.a[i] = vx + std::min<int64_t>(t + i, tb - 1) * Cp;
+          for (int64_t b = 0; b < NB; ++b) {
+            tile.w = a.weights->u.data() + ((xi * NB + b) * Cp) * kConvDirectChannels;
+            tile.cols = static_cast<int>(std::min<int64_t>(kConvDirectChannels, Mp - b * kConvDirectChannels));
+            tile.y = mbuf + xi * Mp * tb_max + (b * kConvDirectChannels * tb_max + t * kNchwcBlock);
+            direct.tile(tile);
+          }
         }
+      }
+    });
+    ThreadPool::parallel_for(step_pool, tb * Mb, 4, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const int64_t t = t0 + i / Mb, mb = i % Mb;
+        const int64_t plane = mb * OH * OW * kNchwcBlock;
+        WinogradOutputTile out;
+        out.m = mbuf + (mb * tb_max + i / Mb) * kNchwcBlock;
+        out.m_stride = tb_max * Mp;
+        out.bias = a.bias ? a.bias + mb * kNchwcBlock : nullptr;
+        out.z = z ? z + plane : nullptr;
+        out.y = y + plane;
+        out.OH = OH, out.OW = OW;
+        out.r0 = t / tiles_w * kWinogradTile, out.c0 = t % tiles_w * kWinogradTile;
+        out.act = act;
+        v.output(out);
+      }
+    });
+  };
+  const int64_t blocks = ceil_div(tiles, tb_max), scratch_floats = block_floats(plan, Cp, Mp);
+  for (int64_t n = 0; n < a.batch; ++n) {
+    if (plan.slots > 1) {  // each slot runs blocks slot, slot + slots, ... alone
+      ThreadPool::parallel_for(pool, plan.slots, 1, [&](int64_t s0, int64_t s1) {
+        for (int64_t s = s0; s < s1; ++s)
+          for (int64_t b = s; b < blocks; b += plan.slots)
+            run_block(n, b * tb_max, std::min(tb_max, tiles - b * tb_max), workspace + s * scratch_floats, nullptr);
       });
-      ThreadPool::parallel_for(pool, kWinogradPoints, 1, [&](int64_t p0, int64_t p1) {
-        for (int64_t xi = p0; xi < p1; ++xi)
-          sgemm_packed(false, tb, 1.0f, vbuf + xi * tb_max * Cp, Cp, a.weights->u[static_cast<size_t>(xi)], 0.0f,
-                       mbuf + xi * tb_max * Mp, Mp, nullptr);
-      });
-      ThreadPool::parallel_for(pool, tb * Mb, 4, [&](int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i) {
-          const int64_t t = t0 + i / Mb, mb = i % Mb;
-          const int64_t plane = mb * OH * OW * kNchwcBlock;
-          WinogradOutputTile out;
-          out.m = mbuf + (i / Mb) * Mp + mb * kNchwcBlock;
-          out.m_stride = tb_max * Mp;
-          out.bias = a.bias ? a.bias + mb * kNchwcBlock : nullptr;
-          out.z = z ? z + plane : nullptr;
-          out.y = y + plane;
-          out.OH = OH, out.OW = OW;
-          out.r0 = t / tiles_w * kWinogradTile, out.c0 = t % tiles_w * kWinogradTile;
-          out.act = act;
-          v.output(out);
-        }
-      });
+    } else {
+      for (int64_t b = 0; b < blocks; ++b)
+        run_block(n, b * tb_max, std::min(tb_max, tiles - b * tb_max), workspace, pool);
     }
   }
   if (!a.act.fits_sgemm_epilogue())

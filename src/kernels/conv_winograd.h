@@ -8,8 +8,11 @@
 // convolution does 9 per output: 4x fewer, for transforms that cost O(C + M) per tile.
 //
 // The channel blocks of NCHW8c make the transforms vector code: one register holds one pixel's 8
-// channels, and every transform step is the same on all 8. Tiles run in blocks of up to 64 whose
-// V and M stay in cache; the GEMMs use the SGEMM with U pre-packed once per filter.
+// channels, and every transform step is the same on all 8. Tiles run in blocks of up to 66 whose
+// V and M stay in cache. The GEMMs are the direct convolution's 6 x 16 tiles, reading V's rows
+// where they lie (no packing of A) against U packed once, and storing M in blocks of 8 channels,
+// as the output transform reads it. With threads,
+// a large map's blocks run one per thread, a small map's steps are split across them.
 //
 // Rounding: the transforms multiply by 4, 5 and 1/24 and sum up to 36 terms, so results differ
 // from the direct convolution by a few units in the last place of the largest partial sums
@@ -22,8 +25,8 @@
 
 #include "core/cpu_features.h"
 #include "kernels/conv_activation.h"
+#include "kernels/conv_direct.h"
 #include "kernels/ref/window.h"
-#include "kernels/sgemm.h"
 
 namespace onyxrt {
 class ThreadPool;
@@ -88,11 +91,12 @@ bool winograd_supports(const Window3d& w);
 // against the direct tiles; see conv_winograd.cc).
 bool winograd_preferred(const Window3d& w, int64_t C, int64_t M);
 
-// The filters [M, C, 3, 3] transformed and packed for the SGEMM: 36 matrices of
-// (C rounded up to 8) x (M rounded up to 8), zero past C and M.
+// The filters [M, C, 3, 3] transformed and packed for the direct convolution's tiles: for each
+// point xi and each block of 16 output channels, Cp rows of 16 (u[xi][block][c][j]), with Cp and
+// Mp the channel counts rounded up to 8 and zeros past C and M.
 struct WinogradWeights {
   int64_t in_channels = 0, out_channels = 0;
-  std::vector<PackedB> u;  // one per point xi
+  std::vector<float, CacheLineAllocator<float>> u;
 };
 WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int64_t in_channels);
 
@@ -106,9 +110,11 @@ struct WinogradArgs {
   ConvActivation act;
   const WinogradWeights* weights = nullptr;
   const WinogradVariant* variant = nullptr;  // null: winograd_selected_variant()
+  const ConvDirectVariant* direct = nullptr;  // the GEMMs' tiles; null: conv_direct_selected_variant()
 };
-// Floats of scratch conv_winograd_f32 needs: one tile block's V and M.
-int64_t conv_winograd_workspace_size(const WinogradArgs& a);
+// Floats of scratch conv_winograd_f32 needs with a pool of `threads`: V and M of one block of
+// tiles, or of one per thread when they run blocks alone (large maps).
+int64_t conv_winograd_workspace_size(const WinogradArgs& a, int threads);
 void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool);
 
 }  // namespace onyxrt::kernels

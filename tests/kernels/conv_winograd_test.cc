@@ -51,7 +51,10 @@ std::vector<float> run_winograd(const Problem& p, const WinogradVariant& variant
   a.win = d.win, a.batch = d.batch, a.in_channels = d.in_channels, a.out_channels = d.out_channels;
   a.x = xb.data(), a.bias = d.bias ? bias.data() : nullptr, a.z = d.z ? zb.data() : nullptr, a.y = y.data();
   a.act = d.act, a.weights = &wt, a.variant = &variant;
-  std::vector<float> ws(conv_winograd_workspace_size(a), NAN);  // NaN: any unwritten read shows
+  // The portable variant with the portable GEMM tiles: all of it runs on any CPU.
+  if (&variant == &winograd_variants().back()) a.direct = &conv_direct_variants().back();
+  // NaN: any unwritten read shows.
+  std::vector<float> ws(conv_winograd_workspace_size(a, pool ? pool->num_threads() : 1), NAN);
   conv_winograd_f32(a, ws.data(), pool);
   return y;
 }

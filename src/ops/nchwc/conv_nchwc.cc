@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/nchwc_reorder.h"
@@ -107,9 +108,10 @@ class ConvNchwcKernel final : public OpKernel {
       wa.win = win, wa.batch = X.shape()[0], wa.in_channels = C, wa.out_channels = M;
       wa.x = X.data<float>(), wa.bias = bias, wa.z = Z ? Z->data<float>() : nullptr;
       wa.y = Y.mutable_data<float>(), wa.act = cfg_.act, wa.weights = &winograd_;
-      Tensor ws_w = Tensor::allocate_uninitialized(DataType::Float, {kernels::conv_winograd_workspace_size(wa)},
-                                                   ctx.allocator());
-      return kernels::conv_winograd_f32(wa, ws_w.mutable_data<float>(), ctx.thread_pool());
+      ThreadPool* pool = ctx.thread_pool();
+      const int64_t ws = kernels::conv_winograd_workspace_size(wa, pool ? pool->num_threads() : 1);
+      Tensor ws_w = Tensor::allocate_uninitialized(DataType::Float, {ws}, ctx.allocator());
+      return kernels::conv_winograd_f32(wa, ws_w.mutable_data<float>(), pool);
     }
     kernels::ConvDirectArgs a;
     a.win = win;

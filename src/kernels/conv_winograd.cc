@@ -107,12 +107,12 @@ bool winograd_supports(const Window3d& w) {
 bool winograd_preferred(const Window3d& w, int64_t C, int64_t M) {
   if (!winograd_supports(w) || &winograd_selected_variant() == &winograd_variants().back()) return false;
   // Measured against the direct tiles, one convolution at a time, one thread (Zen 3): 64 -> 64 at
-  // 56x56 0.61x the time, 128 -> 128 at 28x28 0.47x, 256 -> 256 at 14x14 0.72x, 48 -> 192 at 13x13
-  // 0.76x, 32 -> 64 at 56x56 0.88x; but 32 -> 32 at 56x56 1.10x and 16 -> 64 at 55x55 1.03x (the
-  // GEMMs over so few channels do not pay for the transforms), 128 -> 128 at 9x9 1.14x (9 tiles
-  // of 16 pixels for 81) and 8x8 or 7x7 maps about even (4 tiles: GEMMs of 4 rows).
+  // 56x56 0.47x the time, 32 -> 32 0.59x, 16 -> 64 at 55x55 0.70-0.74x, 16 -> 8 0.74x, 48 -> 192 at
+  // 13x13 0.8x; 8 -> 32 0.86x and 8 -> 8 0.91x, within the noise (GEMMs over one block of input
+  // channels); 128 -> 128 at 9x9 1.14x (9 tiles of 16 pixels for 81), and 8x8 or 7x7 maps about
+  // even (4 tiles).
   const int64_t tiles = ceil_div(w.out[1], kWinogradTile) * ceil_div(w.out[2], kWinogradTile);
-  const bool enough_channels = C >= 32 && M >= 32 && C + M >= 96;
+  const bool enough_channels = C >= 16;
   const bool little_waste = tiles >= 9 && tiles * kWinogradTile * kWinogradTile * 5 <= w.out[1] * w.out[2] * 8;
   return enough_channels && little_waste;
 }

@@ -87,8 +87,8 @@ const WinogradVariant& winograd_selected_variant();
 // pad at most 2.
 bool winograd_supports(const Window3d& w);
 // True when a blocked convolution of C input and M output channels should take it: supported,
-// a vector variant selected, and enough channels and tiles for the transforms to pay (measured
-// against the direct tiles; see conv_winograd.cc).
+// a vector variant selected, 16 or more input channels, and enough tiles for the transforms to
+// pay (measured against the direct tiles; see conv_winograd.cc).
 bool winograd_preferred(const Window3d& w, int64_t C, int64_t M);
 
 // The filters [M, C, 3, 3] transformed and packed for the direct convolution's tiles: for each

@@ -1,7 +1,7 @@
 // Winograd F(4x4, 3x3) on NCHW8c tensors: every variant against the double reference on random
 // problems (ragged channel counts and map sizes, pads 0-2, batch, bias, residual, each
 // activation), the channels past M written as act(0); the vector variant's transforms against
-// the portable ones; and threads change no bit.
+// the portable ones; threads change no bit; and where the engine prefers it.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -150,6 +150,33 @@ TEST(WinogradVariants, VectorTransformsEqualPortable) {
               << v.name << " output " << r0 << "," << c0 << " act " << int(kind);
         }
   }
+}
+
+}  // namespace
+}  // namespace onyxrt::kernels
+
+namespace onyxrt::kernels {
+namespace {
+
+Window3d square_3x3(int64_t size, int64_t stride = 1) {
+  Window3d w;
+  for (int d = 1; d < 3; ++d) {
+    w.in[d] = size, w.kernel[d] = 3, w.stride[d] = stride, w.pad_begin[d] = w.pad_end[d] = 1;
+    w.out[d] = (size + 2 - 3) / stride + 1;
+  }
+  return w;
+}
+
+// Where the engine takes Winograd: enough input channels and tiles, filters of bounded size.
+TEST(WinogradPreferred, ChannelsTilesStrideAndFilterSize) {
+  if (&winograd_selected_variant() == &winograd_variants().back()) GTEST_SKIP() << "no vector variant on this CPU";
+  EXPECT_TRUE(winograd_preferred(square_3x3(56), 64, 64));
+  EXPECT_TRUE(winograd_preferred(square_3x3(13), 48, 192));
+  EXPECT_FALSE(winograd_preferred(square_3x3(56), 8, 64));      // one block of input channels
+  EXPECT_FALSE(winograd_preferred(square_3x3(7), 512, 512));    // 4 tiles
+  EXPECT_FALSE(winograd_preferred(square_3x3(9), 128, 128));    // 9 tiles of 16 pixels for 81
+  EXPECT_FALSE(winograd_preferred(square_3x3(56, 2), 64, 64));  // strided
+  EXPECT_FALSE(winograd_preferred(square_3x3(28), 1024, 1024));  // 151 MB of transformed filters
 }
 
 }  // namespace

@@ -54,15 +54,17 @@ constexpr int64_t kTilesPerBlock = 66;
 constexpr int64_t kMinTilesPerThreadBlock = 16;
 
 struct BlockPlan {
+  int tile = 4, points = 36;
   int64_t tiles_w = 0, tiles = 0;  // per image
   int64_t tb = 0;                  // tiles per block (the last one of an image may have fewer)
   int slots = 1;                   // scratch blocks: one per thread when they run blocks alone
 };
 
-BlockPlan block_plan(const Window3d& w, int threads) {
+BlockPlan block_plan(const Window3d& w, int tile, int threads) {
   BlockPlan p;
-  p.tiles_w = ceil_div(w.out[2], kWinogradTile);
-  p.tiles = ceil_div(w.out[1], kWinogradTile) * p.tiles_w;
+  p.tile = tile, p.points = winograd_points(tile);
+  p.tiles_w = ceil_div(w.out[2], tile);
+  p.tiles = ceil_div(w.out[1], tile) * p.tiles_w;
   p.tb = std::min(p.tiles, kTilesPerBlock);
   if (threads > 1) {
     // A multiple of `threads` blocks of equal size, so that the threads end together.
@@ -73,12 +75,19 @@ BlockPlan block_plan(const Window3d& w, int threads) {
   return p;
 }
 
-int64_t block_floats(const BlockPlan& p, int64_t Cp, int64_t Mp) { return kWinogradPoints * p.tb * (Cp + Mp); }
+int64_t block_floats(const BlockPlan& p, int64_t Cp, int64_t Mp) { return p.points * p.tb * (Cp + Mp); }
+
+// Tiles of side `tile` over the output map, and whether they waste little of it: at least 9
+// tiles, covering at most 1.6x the map's pixels.
+bool tiles_pay(const Window3d& w, int tile) {
+  const int64_t tiles = ceil_div(w.out[1], tile) * ceil_div(w.out[2], tile);
+  return tiles >= 9 && tiles * tile * tile * 5 <= w.out[1] * w.out[2] * 8;
+}
 
 }  // namespace
 
-void f32_winograd_portable_input(const WinogradInputTile& t) { winograd_body::input_tile<Lanes8>(t); }
-void f32_winograd_portable_output(const WinogradOutputTile& t) { winograd_body::output_tile<Lanes8>(t); }
+void f32_winograd_portable_input(const WinogradInputTile& t) { winograd_body::input<Lanes8>(t); }
+void f32_winograd_portable_output(const WinogradOutputTile& t) { winograd_body::output<Lanes8>(t); }
 
 std::span<const WinogradVariant> winograd_variants() {
 #define ONYXRT_WINOGRAD_ENTRY(prefix, pred) WinogradVariant{#prefix, pred, prefix##_input, prefix##_output},
@@ -104,42 +113,48 @@ bool winograd_supports(const Window3d& w) {
   return true;
 }
 
-bool winograd_preferred(const Window3d& w, int64_t C, int64_t M) {
-  if (!winograd_supports(w) || &winograd_selected_variant() == &winograd_variants().back()) return false;
-  // Measured against the direct tiles, one convolution at a time, one thread (Zen 3): 64 -> 64 at
-  // 56x56 0.47x the time, 32 -> 32 0.59x, 16 -> 64 at 55x55 0.70-0.74x, 16 -> 8 0.74x, 48 -> 192 at
-  // 13x13 0.8x; 8 -> 32 0.86x and 8 -> 8 0.91x, within the noise (GEMMs over one block of input
-  // channels); 128 -> 128 at 9x9 1.14x (9 tiles of 16 pixels for 81), and 8x8 or 7x7 maps about
-  // even (4 tiles).
-  const int64_t tiles = ceil_div(w.out[1], kWinogradTile) * ceil_div(w.out[2], kWinogradTile);
-  const bool enough_channels = C >= 16;
-  // The transformed filters are 4x the originals (VGG-19: 1.46 GB peak against onnxruntime's 0.94):
-  // past 128 MiB for one convolution the memory is not worth the time.
-  const int64_t u_bytes = kWinogradPoints * nchwc_padded_channels(C) * ceil_div(M, 16) * 16 * 4;
-  if (u_bytes > (int64_t{128} << 20)) return false;
-  const bool little_waste = tiles >= 9 && tiles * kWinogradTile * kWinogradTile * 5 <= w.out[1] * w.out[2] * 8;
-  return enough_channels && little_waste;
+int winograd_tile(const Window3d& w, int64_t C, int64_t M) {
+  if (!winograd_supports(w) || &winograd_selected_variant() == &winograd_variants().back()) return 0;
+  // Measured against the direct tiles, one convolution at a time, one thread (Zen 3), F(4x4):
+  // 64 -> 64 at 56x56 0.47x the time, 32 -> 32 0.59x, 16 -> 64 at 55x55 0.70-0.74x, 16 -> 8
+  // 0.74x, 48 -> 192 at 13x13 0.8x; 8 -> 32 0.86x and 8 -> 8 0.91x, within the noise (GEMMs over
+  // one block of input channels); 128 -> 128 at 9x9 1.14x (9 tiles of 16 pixels for 81), and 8x8
+  // or 7x7 maps about even (4 tiles), where F(2x2) takes them.
+  if (C < 16) return 0;
+  const int tile = tiles_pay(w, 4) ? 4 : tiles_pay(w, 2) ? 2 : 0;
+  // The transformed filters are 4x the originals for F(4x4) (VGG-19: 1.46 GB peak against
+  // onnxruntime's 0.94), 1.8x for F(2x2): past 128 MiB for one convolution the memory is not
+  // worth the time. F(2x2) runs on small maps, where the filters' bytes weigh more than the
+  // arithmetic saved: ResNet-50's two 512 -> 512 at 7x7 (16.8 MB each) made the model 3% slower in
+  // an A/B at 1 and 2 threads, though each alone ran 0.93-0.96x the direct time; 192 -> 320 at 7x7
+  // (3.9 MB) 0.90x, 256 -> 256 at 8x8 0.81x, 128 -> 128 at 9x9 0.71x, Inception v2 4% faster.
+  const int64_t u_bytes = tile ? winograd_points(tile) * nchwc_padded_channels(C) * ceil_div(M, 16) * 16 * 4 : 0;
+  return u_bytes > (tile == 2 ? int64_t{8} << 20 : int64_t{128} << 20) ? 0 : tile;
 }
 
-WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int64_t in_channels) {
-  // G (6x3): 1/4 0 0 / -1/6 -1/6 -1/6 / -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 / 0 0 1.
-  static constexpr double G[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                                     {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                                     {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int tile) {
+  // G (6x3) of F(4x4): 1/4 0 0 / -1/6 -1/6 -1/6 / -1/6 1/6 -1/6 / 1/24 1/12 1/6 / 1/24 -1/12 1/6 /
+  // 0 0 1; of F(2x2) (4x3): 1 0 0 / 1/2 1/2 1/2 / 1/2 -1/2 1/2 / 0 0 1.
+  static constexpr double G4[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                      {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                      {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+  static constexpr double G2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  const auto G = [tile](int i, int j) { return tile == 2 ? G2[i][j] : G4[i][j]; };
+  const int alpha = tile + 2, points = winograd_points(tile);
   const int64_t Cp = nchwc_padded_channels(in_channels), NB = ceil_div(out_channels, kConvDirectChannels);
   WinogradWeights out;
-  out.in_channels = in_channels, out.out_channels = out_channels;
-  out.u.assign(static_cast<size_t>(kWinogradPoints * NB * Cp * kConvDirectChannels), 0.0f);
+  out.in_channels = in_channels, out.out_channels = out_channels, out.tile = tile;
+  out.u.assign(static_cast<size_t>(points * NB * Cp * kConvDirectChannels), 0.0f);
   for (int64_t m = 0; m < out_channels; ++m)
     for (int64_t c = 0; c < in_channels; ++c) {
       const float* g = w + (m * in_channels + c) * 9;
       double gg[6][3];  // G g
-      for (int i = 0; i < 6; ++i)
-        for (int j = 0; j < 3; ++j) gg[i][j] = G[i][0] * g[j] + G[i][1] * g[3 + j] + G[i][2] * g[6 + j];
-      for (int i = 0; i < 6; ++i)
-        for (int j = 0; j < 6; ++j) {
-          const double v = gg[i][0] * G[j][0] + gg[i][1] * G[j][1] + gg[i][2] * G[j][2];  // (G g) G^T
-          const int64_t at = (((i * 6 + j) * NB + m / kConvDirectChannels) * Cp + c) * kConvDirectChannels;
+      for (int i = 0; i < alpha; ++i)
+        for (int j = 0; j < 3; ++j) gg[i][j] = G(i, 0) * g[j] + G(i, 1) * g[3 + j] + G(i, 2) * g[6 + j];
+      for (int i = 0; i < alpha; ++i)
+        for (int j = 0; j < alpha; ++j) {
+          const double v = gg[i][0] * G(j, 0) + gg[i][1] * G(j, 1) + gg[i][2] * G(j, 2);  // (G g) G^T
+          const int64_t at = (((i * alpha + j) * NB + m / kConvDirectChannels) * Cp + c) * kConvDirectChannels;
           out.u[static_cast<size_t>(at + m % kConvDirectChannels)] = static_cast<float>(v);
         }
     }
@@ -147,7 +162,7 @@ WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int6
 }
 
 int64_t conv_winograd_workspace_size(const WinogradArgs& a, int threads) {
-  const BlockPlan p = block_plan(a.win, threads);
+  const BlockPlan p = block_plan(a.win, a.weights->tile, threads);
   return p.slots * block_floats(p, nchwc_padded_channels(a.in_channels), nchwc_padded_channels(a.out_channels));
 }
 
@@ -158,8 +173,9 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
   const int64_t H = w.in[1], W = w.in[2], OH = w.out[1], OW = w.out[2];
   const int64_t Cp = nchwc_padded_channels(a.in_channels), Mp = nchwc_padded_channels(a.out_channels);
   const int64_t Cb = Cp / kNchwcBlock, Mb = Mp / kNchwcBlock, NB = ceil_div(Mp, kConvDirectChannels);
-  const BlockPlan plan = block_plan(w, pool ? pool->num_threads() : 1);
+  const BlockPlan plan = block_plan(w, a.weights->tile, pool ? pool->num_threads() : 1);
   const int64_t tb_max = plan.tb, tiles_w = plan.tiles_w, tiles = plan.tiles;
+  const int tile_side = plan.tile, points = plan.points;
   const ConvActivation act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
   // Tiles [t0, t0 + tb) of image n, through V and M in `scratch`, each step split over `step_pool`.
   auto run_block = [&](int64_t n, int64_t t0, int64_t tb, float* scratch, ThreadPool* step_pool) {
@@ -167,21 +183,22 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
     float* y = a.y + n * Mp * OH * OW;
     const float* z = a.z ? a.z + n * Mp * OH * OW : nullptr;
     float* vbuf = scratch;                                   // [xi][tile in block][Cp]
-    float* mbuf = scratch + kWinogradPoints * tb_max * Cp;  // [xi][Mp / 8][tile in block][8]
+    float* mbuf = scratch + points * tb_max * Cp;  // [xi][Mp / 8][tile in block][8]
     ThreadPool::parallel_for(step_pool, tb * Cb, 4, [&](int64_t i0, int64_t i1) {
       for (int64_t i = i0; i < i1; ++i) {
         const int64_t t = t0 + i / Cb, cb = i % Cb;
         WinogradInputTile in;
         in.x = x + cb * H * W * kNchwcBlock;
         in.H = H, in.W = W;
-        in.r0 = t / tiles_w * kWinogradTile - w.pad_begin[1];
-        in.c0 = t % tiles_w * kWinogradTile - w.pad_begin[2];
+        in.r0 = t / tiles_w * tile_side - w.pad_begin[1];
+        in.c0 = t % tiles_w * tile_side - w.pad_begin[2];
+        in.tile = tile_side;
         in.v = vbuf + (i / Cb) * Cp + cb * kNchwcBlock;
         in.v_stride = tb_max * Cp;
         v.input(in);
       }
     });
-    ThreadPool::parallel_for(step_pool, kWinogradPoints, 1, [&](int64_t p0, int64_t p1) {
+    ThreadPool::parallel_for(step_pool, points, 1, [&](int64_t p0, int64_t p1) {
       static constexpr int64_t kWholeRow = 0;
       ConvDirectTile tile;
       tile.seg_off = &kWholeRow, tile.nseg = 1, tile.seg_len = Cp;
@@ -213,7 +230,8 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
         out.z = z ? z + plane : nullptr;
         out.y = y + plane;
         out.OH = OH, out.OW = OW;
-        out.r0 = t / tiles_w * kWinogradTile, out.c0 = t % tiles_w * kWinogradTile;
+        out.r0 = t / tiles_w * tile_side, out.c0 = t % tiles_w * tile_side;
+        out.tile = tile_side;
         out.act = act;
         v.output(out);
       }

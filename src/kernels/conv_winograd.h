@@ -1,4 +1,5 @@
-// Winograd F(4x4, 3x3) convolution on NCHW8c tensors: 3x3 windows, stride 1, dilation 1, group 1.
+// Winograd F(4x4, 3x3) convolution on NCHW8c tensors: 3x3 windows, stride 1, dilation 1, group 1
+// (and F(2x2, 3x3), the same with 2x2 tiles, for small maps).
 //
 // Each 4x4 block of output pixels (a tile) needs the 6x6 block of input around it. The input
 // tile d is transformed to V = B^T d B, the filters g were transformed once to U = G g G^T, and
@@ -34,21 +35,22 @@ class ThreadPool;
 
 namespace onyxrt::kernels {
 
-constexpr int kWinogradTile = 4;    // output pixels per tile side
-constexpr int kWinogradAlpha = 6;   // transformed tile side: 4 + 3 - 1
-constexpr int kWinogradPoints = 36;  // alpha^2 GEMMs
+// Output pixels per tile side: 4 (F(4x4, 3x3)), or 2 (F(2x2, 3x3), for maps of 8x8 and under,
+// where 4x4 tiles would be too few). A tile of side m reads (m + 2)^2 inputs: (m + 2)^2 points xi.
+inline int winograd_points(int tile) { return (tile + 2) * (tile + 2); }
 
 // One tile's input transform for one block of 8 channels: x is the block's [H][W][8] plane, the
-// tile's 6x6 window starts at row r0, column c0 (negative or past the edge: zeros there), and
-// V[xi] (8 floats) goes to v + xi * v_stride.
+// tile's (tile + 2)^2 window starts at row r0, column c0 (negative or past the edge: zeros there),
+// and V[xi] (8 floats) goes to v + xi * v_stride.
 struct WinogradInputTile {
   const float* x;
   int64_t H, W, r0, c0;
   float* v;
   int64_t v_stride;
+  int tile = 4;
 };
 // One tile's output transform for one block of 8 output channels: m + xi * m_stride holds M[xi]
-// (8 floats); the 4x4 result, plus bias (8 floats, or null) and z (laid out as y, or null), through
+// (8 floats); the tile x tile result, plus bias (8 floats, or null) and z (laid out as y, or null), through
 // `act` (a kind that fits the SGEMM epilogue), goes to y's [OH][OW][8] plane at row r0, column
 // c0, clipped at the plane's edges.
 struct WinogradOutputTile {
@@ -59,6 +61,7 @@ struct WinogradOutputTile {
   float* y;
   int64_t OH, OW, r0, c0;
   ConvActivation act;
+  int tile = 4;
 };
 using WinogradInputFn = void (*)(const WinogradInputTile& t);
 using WinogradOutputFn = void (*)(const WinogradOutputTile& t);
@@ -83,22 +86,24 @@ struct WinogradVariant {
 std::span<const WinogradVariant> winograd_variants();
 const WinogradVariant& winograd_selected_variant();
 
-// True when the window is one Winograd F(4x4, 3x3) computes: 2-D, 3x3, stride 1, dilation 1, each
-// pad at most 2.
+// True when the window is one Winograd computes: 2-D, 3x3, stride 1, dilation 1, each pad at
+// most 2.
 bool winograd_supports(const Window3d& w);
-// True when a blocked convolution of C input and M output channels should take it: supported,
-// a vector variant selected, 16 or more input channels, and enough tiles for the transforms to
-// pay (measured against the direct tiles; see conv_winograd.cc).
-bool winograd_preferred(const Window3d& w, int64_t C, int64_t M);
+// The tile side a blocked convolution of C input and M output channels should take Winograd
+// with, or 0 for the direct tiles: supported, a vector variant selected, 16 or more input
+// channels, and enough tiles for the transforms to pay (measured against the direct tiles; see
+// conv_winograd.cc).
+int winograd_tile(const Window3d& w, int64_t C, int64_t M);
 
 // The filters [M, C, 3, 3] transformed and packed for the direct convolution's tiles: for each
 // point xi and each block of 16 output channels, Cp rows of 16 (u[xi][block][c][j]), with Cp and
 // Mp the channel counts rounded up to 8 and zeros past C and M.
 struct WinogradWeights {
   int64_t in_channels = 0, out_channels = 0;
+  int tile = 4;
   std::vector<float, CacheLineAllocator<float>> u;
 };
-WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int64_t in_channels);
+WinogradWeights winograd_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int tile = 4);
 
 struct WinogradArgs {
   Window3d win;

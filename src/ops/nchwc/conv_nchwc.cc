@@ -37,8 +37,9 @@ class ConvNchwcKernel final : public OpKernel {
     const Tensor* W = ctx.constant_input(1);
     const int64_t C = W && W->rank() == 4 ? W->shape()[1] * cfg_.group : 0;
     const bool depthwise = W && is_depthwise(cfg_.group, C, W->shape()[0]);
-    if (W && W->dtype() == DataType::Float && winograd_planned(ctx.node(), *W)) {
-      winograd_ = kernels::winograd_pack_weights(W->data<float>(), W->shape()[0], W->shape()[1]);
+    const int wino_tile = W && W->dtype() == DataType::Float ? winograd_planned(ctx.node(), *W) : 0;
+    if (wino_tile) {
+      winograd_ = kernels::winograd_pack_weights(W->data<float>(), W->shape()[0], W->shape()[1], wino_tile);
       weights_from_ = W->data<float>();
       packed = true;
     } else if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
@@ -103,7 +104,9 @@ class ConvNchwcKernel final : public OpKernel {
         bias = call_bias.data();
       }
     }
-    if (!winograd_.u.empty() && weights_from_ == W.data<float>() && kernels::winograd_preferred(win, C, M)) {
+    const bool winograd =
+        !winograd_.u.empty() && weights_from_ == W.data<float>() && kernels::winograd_tile(win, C, M) == winograd_.tile;
+    if (winograd) {
       kernels::WinogradArgs wa;
       wa.win = win, wa.batch = X.shape()[0], wa.in_channels = C, wa.out_channels = M;
       wa.x = X.data<float>(), wa.bias = bias, wa.z = Z ? Z->data<float>() : nullptr;
@@ -152,16 +155,16 @@ class ConvNchwcKernel final : public OpKernel {
     return b;
   }
 
-  // Winograd F(4x4, 3x3) when the input's inferred size makes it the faster path (group 1, 3x3,
-  // stride 1, enough channels, a map of 8x8 or more): its filters are packed instead of the
-  // direct tiles' (4x their size, so not both). A run whose actual size turns it down packs the
+  // Winograd (the tile side it returns) when the input's inferred size makes it the faster path
+  // (group 1, 3x3, stride 1, enough channels and tiles): its filters are packed instead of the
+  // direct tiles' (1.8-4x their size, so not both). A run whose actual size turns it down packs the
   // direct filters per call.
-  bool winograd_planned(const ir::Node& node, const Tensor& W) const {
-    if (nchw_input_ || cfg_.group != 1 || W.rank() != 4 || W.shape()[2] != 3 || W.shape()[3] != 3) return false;
+  int winograd_planned(const ir::Node& node, const Tensor& W) const {
+    if (nchw_input_ || cfg_.group != 1 || W.rank() != 4 || W.shape()[2] != 3 || W.shape()[3] != 3) return 0;
     const ir::TypeInfo& x = node.inputs[0]->type;
-    if (!x.has_shape || x.shape.size() != 4 || !x.shape[2].known() || !x.shape[3].known()) return false;
+    if (!x.has_shape || x.shape.size() != 4 || !x.shape[2].known() || !x.shape[3].known()) return 0;
     const kernels::Window3d win = conv_window(cfg_, node, W, {x.shape[2].value, x.shape[3].value});
-    return kernels::winograd_preferred(win, W.shape()[1], W.shape()[0]);
+    return kernels::winograd_tile(win, W.shape()[1], W.shape()[0]);
   }
 
   ConvConfig cfg_;

@@ -23,7 +23,7 @@ struct Ymm8 {
 
 }  // namespace
 
-void f32_winograd_avx2_input(const WinogradInputTile& t) { winograd_body::input_tile<Ymm8>(t); }
-void f32_winograd_avx2_output(const WinogradOutputTile& t) { winograd_body::output_tile<Ymm8>(t); }
+void f32_winograd_avx2_input(const WinogradInputTile& t) { winograd_body::input<Ymm8>(t); }
+void f32_winograd_avx2_output(const WinogradOutputTile& t) { winograd_body::output<Ymm8>(t); }
 
 }  // namespace onyxrt::kernels

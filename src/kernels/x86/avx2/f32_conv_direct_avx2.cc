@@ -101,7 +101,9 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
 }
 
 // The last step of a 16-channel tile: lo[i] / hi[i] hold pixel i's channels 0-7 / 8-15.
-void store_tile(const __m256 lo[6], const __m256 hi[6], const ConvDirectTile& t) {
+// Always inlined into the tile, as this code was before the AVX-512 tile came to share it: a call
+// spills the twelve accumulators to memory at the end of every tile (short tiles: K = 16-96).
+[[gnu::always_inline]] inline void store_tile(const __m256 lo[6], const __m256 hi[6], const ConvDirectTile& t) {
   if (t.blocked_y) {  // cols is 8 or 16
     store_blocked_rows(lo, t.rows, t.y, t.z, t.bias, t.act);
     if (t.cols > 8)

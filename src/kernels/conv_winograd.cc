@@ -46,8 +46,8 @@ struct Lanes8 {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Tiles per block: V and M of a block (36 x tiles x channels each) stay within a few hundred KB
-// for 64 channels, and the per-point GEMMs get 11 tiles of 6 rows. Fewer tiles than this: one block, so that
-// each point's U is read once per image.
+// for 64 channels, and the per-point GEMMs get 11 tiles of 6 rows. Fewer tiles than this: one
+// block, so that each point's U is read once per image.
 constexpr int64_t kTilesPerBlock = 66;
 // Threads run whole blocks of their own (transforms and GEMMs, no barrier between the three
 // steps) when each block still gets this many tiles; otherwise every step is split across them.

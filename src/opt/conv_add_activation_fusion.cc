@@ -17,7 +17,8 @@ bool fuse(ir::Graph& g, ir::Node* conv) {
   if (!is_op(conv, "Conv") || conv->outputs.size() != 1 || !is_float_tensor(conv->outputs[0])) return false;
   ir::Value* y = conv->outputs[0];
   ir::Node* add = sole_consumer(y);
-  if (!(is_op(add, "Add") || is_op(add, "Sum")) || add->input_count() != 2 || add->inputs[0] == add->inputs[1]) return false;
+  if (!(is_op(add, "Add") || is_op(add, "Sum")) || add->input_count() != 2 || add->inputs[0] == add->inputs[1])
+    return false;
   ir::Value* z = add->inputs[0] == y ? add->inputs[1] : add->inputs[0];
   if (!is_float_tensor(z) || !same_static_shape(y, z) || !same_static_shape(y, add->outputs[0])) return false;
   ir::Node* relu = sole_consumer(add->outputs[0]);

@@ -3,11 +3,12 @@
 // filters [M, C / group, KH, KW] and bias [M], Sum (optional input 3) and Y are [N, Mp, OH, OW]
 // blocked; attributes are Conv's plus FusedConv's activation / activation_params, and
 // nchw_input = 1 for a group-1 conv whose X is plain NCHW (a first layer's 3-channel image, which
-// padding to 8 channels would make nearly three times the work). Group 1 runs
-// the direct convolution's tiles, depthwise (group == C == M) its depthwise tiles, both storing
-// blocks without a transpose; other groups, when each holds whole blocks of input and output
-// channels, run the tiles once per group on that group's blocks; the channels past M are written too (zero bias), so that a
-// following blocked operator reads finite values there.
+// padding to 8 channels would make nearly three times the work). Group 1 runs the direct
+// convolution's tiles (or Winograd, for 3x3 stride-1 windows where it pays), depthwise (group ==
+// C == M) its depthwise tiles, both storing blocks without a transpose; other groups, when each
+// holds whole blocks of input and output channels, run the tiles once per group on that group's
+// blocks. The channels past M are written too (zero bias), so that a following blocked operator
+// reads finite values there.
 #include <memory>
 #include <vector>
 

@@ -100,7 +100,8 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
   for (int j = 0; j < 8; ++j) _mm256_storeu_ps(t.y + j * t.ldy, acc[j]);
 }
 
-// The last step of a 16-channel tile: lo[i] / hi[i] hold pixel i's channels 0-7 / 8-15.
+// The last step of a tile: lo[i] / hi[i] hold pixel i's channels 0-7 / 8-15 (hi unread when cols
+// is 8 or fewer).
 // Always inlined into the tile, as this code was before the AVX-512 tile came to share it: a call
 // spills the twelve accumulators to memory at the end of every tile (short tiles: K = 16-96).
 [[gnu::always_inline]] inline void store_tile(const __m256 lo[6], const __m256 hi[6], const ConvDirectTile& t) {
@@ -110,9 +111,9 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
       store_blocked_rows(hi, t.rows, t.y + t.ldy, t.z ? t.z + t.ldy : nullptr, t.bias ? t.bias + 8 : nullptr, t.act);
     return;
   }
-  if (t.rows == kConvDirectPixels && t.cols == kConvDirectChannels) {
+  if (t.rows == kConvDirectPixels && (t.cols == 8 || t.cols == kConvDirectChannels)) {
     store_half(lo, 0, t);
-    store_half(hi, 8, t);
+    if (t.cols > 8) store_half(hi, 8, t);
     return;
   }
   alignas(32) float acc[kConvDirectPixels * kConvDirectChannels];
@@ -163,21 +164,10 @@ void tile_8_channels(const ConvDirectTile& t) {
     return;
   }
   const __m256 acc[6] = {c0, c1, c2, c3, c4, c5};
-  if (t.blocked_y) {
-    store_blocked_rows(acc, t.rows, t.y, t.z, t.bias, t.act);
-    return;
-  }
-  if (t.rows == kConvDirectPixels && t.cols == 8) {
-    store_half(acc, 0, t);
-    return;
-  }
-  alignas(32) float tile[kConvDirectPixels * kConvDirectChannels];
-  for (int i = 0; i < 6; ++i) _mm256_store_ps(tile + 16 * i, acc[i]);
-  conv_direct_store_tile(tile, t);
+  store_tile(acc, acc, t);  // cols <= 8: the second half is never read
 }
 
 }  // namespace
-
 
 void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
   if (t.cols <= 8) return tile_8_channels(t);

@@ -5,9 +5,6 @@
 //   bench_sgemm [--out FILE] [--seconds S] [--only TEXT] [--threads T] [--variant NAME]
 // S: time spent per measurement (default 0.4); --only keeps shapes whose description contains
 // TEXT; --threads keeps one thread count; --variant keeps one micro-kernel.
-#include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/cpu_features.h"
 #include "core/thread_pool.h"
 #include "kernels/fma_throughput.h"
@@ -26,7 +24,7 @@ namespace {
 
 using namespace onyxrt;
 using namespace onyxrt::kernels;
-using Clock = std::chrono::steady_clock;
+using namespace onyxrt::bench;
 
 struct Shape {
   const char* source;
@@ -42,71 +40,6 @@ const Shape kShapes[] = {
     {"GPT-2 QKV proj", 128, 2304, 768},    {"GPT-2 lm_head", 128, 50257, 768},
     {"BERT attention scores (1 head)", 128, 128, 64}, {"ResNet-50 fc (gemv)", 1, 1000, 2048},
 };
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-struct Timing {
-  double median, best;
-  double cpu_median;  // the calling thread's CPU time: preemption by other processes left out
-};
-
-double thread_cpu_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-
-// Median and fastest seconds of fn over repeats filling about `budget` seconds (at least 5),
-// after a warm-up. The median is the headline; the fastest shows the kernel when the shared
-// machine's other processes left it alone.
-template <typename Fn>
-Timing time_repeats(Fn&& fn, double budget) {
-  fn();
-  std::vector<double> times, cpu_times;
-  const auto start = Clock::now();
-  while (times.size() < 5 || (seconds_since(start) < budget && times.size() < 1000)) {
-    const auto t0 = Clock::now();
-    const double c0 = thread_cpu_seconds();
-    fn();
-    cpu_times.push_back(thread_cpu_seconds() - c0);
-    times.push_back(seconds_since(t0));
-  }
-  std::sort(times.begin(), times.end());
-  std::sort(cpu_times.begin(), cpu_times.end());
-  return {times[times.size() / 2], times.front(), cpu_times[cpu_times.size() / 2]};
-}
-
-// GFLOP/s of the FMA loop on one thread (its CPU time), the best of many short runs: the peak is a
-// ceiling, and short runs are the ones other processes on a shared machine disturb least.
-double fma_peak_gflops(int64_t (*loop)(int64_t, float*)) {
-  float sink[16];
-  double best = 0;
-  for (int r = 0; r < 400; ++r) {
-    const double t0 = thread_cpu_seconds();
-    const int64_t flops = loop(100'000, sink);
-    best = std::max(best, flops / (thread_cpu_seconds() - t0) / 1e9);
-  }
-  return best;
-}
-
-std::string machine_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
-std::string git_commit() {
-  std::string out;
-  if (FILE* p = popen("git rev-parse HEAD 2>/dev/null", "r")) {
-    char buf[128];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out.empty() ? "unknown" : out;
-}
 
 }  // namespace
 

@@ -1,7 +1,15 @@
+// The process-wide CPU arena: best-fit chunks carved out of regions obtained from the system
+// allocator, split on allocation and merged with free neighbours on release (the scheme of
+// onnxruntime's BFC arena, without its bins). A run's intermediates thereby land in memory the
+// run freed moments before, which is still in cache: the arena it replaced kept one free list per
+// exact size, so every distinct tensor size held a block of its own and a run's footprint was the
+// sum of its sizes (SqueezeNet 1.20 -> 1.12 x onnxruntime at one thread with reuse across sizes).
+#include <cstdint>
 #include <cstdlib>
-#include <map>
 #include <mutex>
+#include <set>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "onyxrt/allocator.h"
@@ -10,10 +18,11 @@
 namespace onyxrt {
 namespace {
 
-// Blocks of at least kMinArenaBytes, rounded up to whole pages, are kept on a free list per size
-// when released; smaller ones go straight to the system allocator, which already serves them from
-// its own pools without page faults. At most kMaxCachedBytes stay cached, so a model with huge
-// transient tensors does not pin them forever.
+// Requests of at least kMinArenaBytes are served from the regions, rounded up to whole pages;
+// smaller ones go straight to the system allocator, which already serves them from its own pools
+// without page faults. A chunk is split only when the rest is itself worth a request. At most
+// kMaxCachedBytes stay free in the regions: a region that becomes wholly free past that goes
+// back, so a model with huge transient tensors does not pin them forever.
 constexpr size_t kMinArenaBytes = size_t{64} << 10;
 constexpr size_t kPage = 4096;
 constexpr size_t kMaxCachedBytes = size_t{2} << 30;
@@ -25,34 +34,33 @@ class ArenaAllocator final : public Allocator {
     const size_t size = round_up(bytes);
     {
       std::lock_guard lock(mutex_);
-      auto it = free_.find(size);
-      if (it != free_.end() && !it->second.empty()) {
-        void* p = it->second.back();
-        it->second.pop_back();
-        cached_ -= size;
-        sizes_[p] = size;
-        return p;
-      }
+      if (void* p = take_free_chunk(size)) return p;
     }
-    void* p = system_->allocate(size);
+    // A region of exactly the request: onnxruntime's kSameAsRequested. Later requests split it.
+    char* base = static_cast<char*>(system_->allocate(size));
     std::lock_guard lock(mutex_);
-    sizes_[p] = size;
-    return p;
+    Chunk* c = new Chunk{base, size, /*region_size=*/size, /*in_use=*/true, nullptr, nullptr};
+    in_use_[base] = c;
+    return base;
   }
 
   void deallocate(void* p) override {
     if (p == nullptr) return;
     {
       std::lock_guard lock(mutex_);
-      auto it = sizes_.find(p);
-      if (it != sizes_.end()) {
-        const size_t size = it->second;
-        sizes_.erase(it);
-        if (cached_ + size <= kMaxCachedBytes) {
-          free_[size].push_back(p);
-          cached_ += size;
+      auto it = in_use_.find(p);
+      if (it != in_use_.end()) {
+        Chunk* c = it->second;
+        in_use_.erase(it);
+        c->in_use = false;
+        c = merge_with_free_neighbours(c);
+        if (c->size != c->region_size || cached_ + c->size <= kMaxCachedBytes) {
+          free_.insert({c->size, c});
+          cached_ += c->size;
           return;
         }
+        p = c->ptr;  // a whole region, and the cache is full: it goes back
+        delete c;
       }
     }
     system_->deallocate(p);
@@ -65,28 +73,92 @@ class ArenaAllocator final : public Allocator {
     return cached_;
   }
 
+  // Gives back every region no tensor uses any part of.
   void shrink() {
-    std::map<size_t, std::vector<void*>> blocks;
+    std::vector<Chunk*> regions;
     {
       std::lock_guard lock(mutex_);
-      blocks.swap(free_);
-      cached_ = 0;
+      for (auto it = free_.begin(); it != free_.end();) {
+        Chunk* c = it->second;
+        if (c->size == c->region_size) {
+          regions.push_back(c);
+          cached_ -= c->size;
+          it = free_.erase(it);
+        } else {
+          ++it;
+        }
+      }
     }
-    for (auto& [_, list] : blocks)
-      for (void* p : list) system_->deallocate(p);
+    for (Chunk* c : regions) {
+      system_->deallocate(c->ptr);
+      delete c;
+    }
   }
 
  private:
+  // A piece of a region; the chunks of a region are linked in address order.
+  struct Chunk {
+    char* ptr;
+    size_t size;
+    size_t region_size;  // size == region_size: the chunk is its whole region
+    bool in_use;
+    Chunk* prev;
+    Chunk* next;
+  };
+
   static size_t round_up(size_t bytes) {
     if (bytes > SIZE_MAX - kPage) throw_error(ErrorCode::RuntimeException, "allocation size overflow");
     return (bytes + kPage - 1) / kPage * kPage;
   }
 
+  // The smallest free chunk that holds `size` (the lowest address among equals), split when the
+  // rest is worth keeping; nullptr when none holds it. Called with the lock held.
+  void* take_free_chunk(size_t size) {
+    auto it = free_.lower_bound({size, nullptr});
+    if (it == free_.end()) return nullptr;
+    Chunk* c = it->second;
+    free_.erase(it);
+    cached_ -= c->size;
+    if (c->size - size >= kMinArenaBytes) {
+      Chunk* rest = new Chunk{c->ptr + size, c->size - size, c->region_size, false, c, c->next};
+      if (c->next) c->next->prev = rest;
+      c->next = rest;
+      c->size = size;
+      free_.insert({rest->size, rest});
+      cached_ += rest->size;
+    }
+    c->in_use = true;
+    in_use_[c->ptr] = c;
+    return c->ptr;
+  }
+
+  // `c` (just released, not yet in free_) absorbs its free neighbours; returns the merged chunk.
+  Chunk* merge_with_free_neighbours(Chunk* c) {
+    if (Chunk* n = c->next; n && !n->in_use) {
+      free_.erase({n->size, n});
+      cached_ -= n->size;
+      c->size += n->size;
+      c->next = n->next;
+      if (n->next) n->next->prev = c;
+      delete n;
+    }
+    if (Chunk* p = c->prev; p && !p->in_use) {
+      free_.erase({p->size, p});
+      cached_ -= p->size;
+      p->size += c->size;
+      p->next = c->next;
+      if (c->next) c->next->prev = p;
+      delete c;
+      c = p;
+    }
+    return c;
+  }
+
   std::shared_ptr<Allocator> system_ = cpu_allocator();
   std::mutex mutex_;
-  std::map<size_t, std::vector<void*>> free_;  // size -> unused blocks of that size
-  std::unordered_map<void*, size_t> sizes_;     // blocks in use that came from the arena path
-  size_t cached_ = 0;
+  std::set<std::pair<size_t, Chunk*>> free_;    // free chunks by size, then address
+  std::unordered_map<void*, Chunk*> in_use_;     // chunks handed out, by address
+  size_t cached_ = 0;                            // bytes of the free chunks
 };
 
 ArenaAllocator& arena() {

@@ -1,10 +1,13 @@
-// The process-wide CPU arena (enable_cpu_mem_arena): large blocks come back on the next request of
-// the same size, small ones bypass it, shrinking hands every unused block back, and concurrent
-// sessions can allocate and free through it at once.
+// The process-wide CPU arena (enable_cpu_mem_arena): large blocks come back on the next request
+// that fits them, split for smaller ones and merged again when their neighbours are freed; small
+// ones bypass it; shrinking hands every wholly unused region back; live blocks never overlap; and
+// concurrent sessions can allocate and free through it at once.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -30,6 +33,70 @@ TEST(CpuArena, FreedLargeBlockIsReusedAndCounted) {
   EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
   arena.deallocate(q);
   cpu_arena_shrink();
+  EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
+}
+
+TEST(CpuArena, FreedBlockIsSplitForSmallerRequestsAndMergedBack) {
+  cpu_arena_shrink();
+  Allocator& arena = *cpu_arena_allocator();
+  constexpr size_t kMiB = size_t{1} << 20;
+  char* region = static_cast<char*>(arena.allocate(4 * kMiB));
+  arena.deallocate(region);
+  // Best fit from the freed region, not fresh memory: the next two requests take its first 2 MiB.
+  char* a = static_cast<char*>(arena.allocate(kMiB));
+  char* b = static_cast<char*>(arena.allocate(kMiB - 100));
+  EXPECT_EQ(a, region);
+  EXPECT_EQ(b, region + kMiB);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 2 * kMiB);
+  std::memset(a, 1, kMiB);
+  std::memset(b, 2, kMiB - 100);
+  cpu_arena_shrink();  // the region is partly in use: it stays
+  EXPECT_EQ(cpu_arena_cached_bytes(), 2 * kMiB);
+  arena.deallocate(a);
+  arena.deallocate(b);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 4 * kMiB);
+  char* whole = static_cast<char*>(arena.allocate(4 * kMiB));  // the pieces merged into one chunk
+  EXPECT_EQ(whole, region);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
+  arena.deallocate(whole);
+  cpu_arena_shrink();
+  EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
+}
+
+TEST(CpuArena, RandomTrafficKeepsLiveBlocksDisjointAndIntact) {
+  cpu_arena_shrink();
+  Allocator& arena = *cpu_arena_allocator();
+  std::mt19937 rng(7);
+  std::map<char*, size_t> live;  // start -> size, ordered so that neighbours can be compared
+  auto check_and_free = [&](std::map<char*, size_t>::iterator it) {
+    const char tag = static_cast<char>(reinterpret_cast<uintptr_t>(it->first) >> 12);
+    for (size_t i = 0; i < it->second; i += 4093) ASSERT_EQ(it->first[i], tag) << "a live block was overwritten";
+    arena.deallocate(it->first);
+    live.erase(it);
+  };
+  for (int step = 0; step < 3000; ++step) {
+    if (!live.empty() && rng() % 2) {
+      auto it = live.begin();
+      std::advance(it, rng() % live.size());
+      check_and_free(it);
+      continue;
+    }
+    const size_t size = (size_t{16} << 10) + rng() % (size_t{3} << 20);
+    char* p = static_cast<char*>(arena.allocate(size));
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % Allocator::kAlignment, 0u);
+    auto [it, fresh] = live.emplace(p, size);
+    ASSERT_TRUE(fresh) << "a block handed out twice";
+    if (it != live.begin()) {
+      ASSERT_LE(std::prev(it)->first + std::prev(it)->second, p) << "overlaps the block below";
+    }
+    if (std::next(it) != live.end()) {
+      ASSERT_LE(p + size, std::next(it)->first) << "overlaps the block above";
+    }
+    const char tag = static_cast<char>(reinterpret_cast<uintptr_t>(p) >> 12);
+    for (size_t i = 0; i < size; i += 4093) p[i] = tag;
+  }
+  while (!live.empty()) check_and_free(live.begin());
+  cpu_arena_shrink();  // every region is wholly free again
   EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
 }
 

@@ -1,0 +1,82 @@
+// What the kernel benchmarks share: timing by repeats (median, fastest, and the thread's CPU
+// time), the FMA peak they report shares of, and the machine and commit a report names.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace onyxrt::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Timing {
+  double median, best;
+  double cpu_median;  // the calling thread's CPU time: preemption by other processes left out
+};
+
+inline double thread_cpu_seconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+
+// Median and fastest seconds of fn over repeats filling about `budget` seconds (at least 5),
+// after a warm-up. The median is the headline; the fastest shows the kernel when the shared
+// machine's other processes left it alone.
+template <typename Fn>
+Timing time_repeats(Fn&& fn, double budget) {
+  fn();
+  std::vector<double> times, cpu_times;
+  const auto start = Clock::now();
+  while (times.size() < 5 || (seconds_since(start) < budget && times.size() < 1000)) {
+    const auto t0 = Clock::now();
+    const double c0 = thread_cpu_seconds();
+    fn();
+    cpu_times.push_back(thread_cpu_seconds() - c0);
+    times.push_back(seconds_since(t0));
+  }
+  std::sort(times.begin(), times.end());
+  std::sort(cpu_times.begin(), cpu_times.end());
+  return {times[times.size() / 2], times.front(), cpu_times[cpu_times.size() / 2]};
+}
+
+// GFLOP/s of the FMA loop on one thread (its CPU time), the best of many short runs: the peak is a
+// ceiling, and short runs are the ones other processes on a shared machine disturb least.
+inline double fma_peak_gflops(int64_t (*loop)(int64_t, float*)) {
+  float sink[16];
+  double best = 0;
+  for (int r = 0; r < 400; ++r) {
+    const double t0 = thread_cpu_seconds();
+    const int64_t flops = loop(100'000, sink);
+    best = std::max(best, flops / (thread_cpu_seconds() - t0) / 1e9);
+  }
+  return best;
+}
+
+inline std::string machine_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+inline std::string git_commit() {
+  std::string out;
+  if (FILE* p = popen("git rev-parse HEAD 2>/dev/null", "r")) {
+    char buf[128];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out.empty() ? "unknown" : out;
+}
+
+}  // namespace onyxrt::bench

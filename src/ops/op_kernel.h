@@ -37,6 +37,10 @@ class KernelContext {
   }
   // Sets output i to a value the kernel built (a view of an input, a sequence, a map).
   virtual void set_output(int i, Value value) = 0;
+  // Concat's output i when the plan placed its inputs (plan/concat_placement.h) and a producer has
+  // already allocated it with this dtype and shape: it becomes the output, holding whatever the
+  // producers wrote into their slices. nullptr: allocate as usual.
+  virtual Tensor* placed_output(int i, DataType dtype, const Shape& shape) { return nullptr; }
 
   virtual const ir::Node& node() const = 0;
   virtual Allocator* allocator() const = 0;

@@ -39,6 +39,7 @@ GraphPlan plan_graph(const ir::Graph& graph, ExecutionOrder order) {
     if (v->is_graph_output || v->owner != &graph || !v->producer) continue;
     plan.release_after[step].push_back(v);
   }
+  plan.concat_slots = place_concat_inputs(graph);
   return plan;
 }
 

@@ -1,10 +1,12 @@
 // What the executor follows for one graph: the node order and, after each step, which values
 // are dead and can be released (their buffers return to the allocator).
 #pragma once
+#include <unordered_map>
 #include <vector>
 
 #include "ir/graph.h"
 #include "onyxrt/options.h"
+#include "plan/concat_placement.h"
 
 namespace onyxrt::plan {
 
@@ -12,6 +14,8 @@ struct GraphPlan {
   std::vector<const ir::Node*> order;
   // release_after[i]: values last read by step i that are not graph outputs.
   std::vector<std::vector<const ir::Value*>> release_after;
+  // Values written straight into their place in a Concat's output (concat_placement.h).
+  std::unordered_map<const ir::Value*, ConcatSlot> concat_slots;
 };
 
 // Values a node reads: its inputs plus the outer-scope names its subgraphs use, resolved in `g`.

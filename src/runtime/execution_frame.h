@@ -24,10 +24,22 @@ class ExecutionFrame {
   void release(const ir::Value* v) { values_.erase(v); }
   const GraphState& state() const { return state_; }
 
+  // The output of a Concat whose inputs are placed (GraphPlan::concat_slots): allocated when the
+  // first producer asks for its slice, then handed to the Concat. nullptr until then.
+  Tensor* concat_buffer(const ir::Value* concat_output) {
+    auto it = concat_buffers_.find(concat_output);
+    return it == concat_buffers_.end() ? nullptr : &it->second;
+  }
+  Tensor& make_concat_buffer(const ir::Value* concat_output, DataType dtype, const Shape& shape, Allocator* allocator) {
+    return concat_buffers_[concat_output] = Tensor::allocate_uninitialized(dtype, shape, allocator);
+  }
+  void release_concat_buffer(const ir::Value* concat_output) { concat_buffers_.erase(concat_output); }
+
  private:
   const GraphState& state_;
   const ExecutionFrame* parent_;
   std::unordered_map<const ir::Value*, Value> values_;
+  std::unordered_map<const ir::Value*, Tensor> concat_buffers_;
 };
 
 }  // namespace onyxrt::runtime

@@ -20,6 +20,7 @@ class NodeContext final : public ops::KernelContext {
   Tensor& allocate_output(int i, DataType dtype, const Shape& shape) override;
   Tensor& allocate_output_raw(int i, DataType dtype, const Shape& shape) override;
   void set_output(int i, Value value) override;
+  Tensor* placed_output(int i, DataType dtype, const Shape& shape) override;
   const ir::Node& node() const override { return node_; }
   Allocator* allocator() const override { return run_.allocator; }
   ThreadPool* thread_pool() const override { return run_.thread_pool; }
@@ -36,6 +37,9 @@ class NodeContext final : public ops::KernelContext {
 
  private:
   void check_index(int i) const;
+  // Output i as a view of its slice of a Concat's output (GraphPlan::concat_slots), when the kernel
+  // asks for the planned dtype and shape; false otherwise.
+  bool place_in_concat(int i, DataType dtype, const Shape& shape, bool zero);
   const ir::Node& node_;
   ExecutionFrame& frame_;
   RunContext& run_;

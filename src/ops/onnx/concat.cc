@@ -20,7 +20,7 @@ class ConcatKernel : public OpKernel {
  public:
   void compute(KernelContext& ctx) const override {
     const ir::Node& node = ctx.node();
-    const int n = ctx.input_count();
+    int n = ctx.input_count();
     if (n == 0) throw_error(ErrorCode::InvalidArgument, node.describe() + ": needs at least one input");
     std::vector<const Tensor*> inputs(n);
     for (int k = 0; k < n; ++k) inputs[k] = &ctx.required_input(k);
@@ -42,7 +42,9 @@ class ConcatKernel : public OpKernel {
       out_shape[axis] += t.shape()[axis];
     }
     if (!element_copyable(first.dtype())) unsupported_type(node, 0, first.dtype());
-    Tensor& y = ctx.allocate_output_uninitialized(0, first.dtype(), out_shape);
+    // The producers may already have written their outputs into this one (plan/concat_placement.h).
+    Tensor* placed = ctx.placed_output(0, first.dtype(), out_shape);
+    Tensor& y = placed ? *placed : ctx.allocate_output_uninitialized(0, first.dtype(), out_shape);
     if (y.size() == 0) return;
 
     int64_t outer = 1;
@@ -54,6 +56,19 @@ class ConcatKernel : public OpKernel {
     // contiguous copy per input and row, rows split across the pool.
     std::vector<int64_t> columns(n);
     for (int k = 1; k < n; ++k) columns[k] = columns[k - 1] + inputs[k - 1]->shape()[axis] * inner;
+    if (placed) {
+      // Inputs that sit where they belong have nothing to move; a producer that did not take its
+      // slice (it passed a value through) is copied as usual.
+      std::vector<const Tensor*> rest;
+      std::vector<int64_t> rest_columns;
+      const size_t bytes = dtype_storage_bytes(first.dtype(), 1);
+      for (int k = 0; k < n; ++k)
+        if (inputs[k]->raw() != static_cast<const char*>(y.raw()) + columns[k] * bytes)
+          rest.push_back(inputs[k]), rest_columns.push_back(columns[k]);
+      inputs.swap(rest), columns.swap(rest_columns);
+      n = static_cast<int>(inputs.size());
+      if (n == 0) return;
+    }
     const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(1, out_row));
     const ThreadPool* pool = ctx.thread_pool();
     if (pool && pool->num_threads() > 1 && outer < 2 * pool->num_threads()) {

@@ -199,7 +199,7 @@ void pack_tiles(const Plan& p, const float* xp, float* dst, int64_t t_begin, int
 }
 
 void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* packed, const float* pw, float* y,
-               const float* z, ConvDirectTileFn fn, ThreadPool* pool) {
+               const float* z, ConvDirectTileFn fn, ConvDirectPointwiseFn pointwise, ThreadPool* pool) {
   constexpr int64_t kMaxGroup = 16;
   const int threads = pool ? pool->num_threads() : 1;
   // Each task keeps one 16-channel filter chunk hot over `group` consecutive pixel tiles; enough
@@ -225,6 +225,10 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
   // packed rows, and read from there by every task of the group (packing per task repeated it for
   // every chunk a thread took; packing the whole image up front left it in L3 at 1 thread).
   std::vector<std::atomic<int>> group_state(static_cast<size_t>(packed ? groups : 0));  // 0, 1 packing, 2 ready
+  // 1x1 stride-1 windows read in place with K in one piece: a task's whole tiles go to the
+  // variant's pointwise run, which reads tile g's pixels at x + 48 g in every channel block.
+  const bool pointwise_runs = pointwise && p.in_place && p.KH * p.KW == 1 && p.sh == 1 && p.sw == 1 && p.y_blocked &&
+                              !p.pack_a && p.seg_len == kConvDirectChannelBlock && p.segs_per_chunk >= nseg;
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     alignas(64) float partial[kMaxGroup][MR * NR];
     const float* rows_a[kMaxGroup][MR];
@@ -266,13 +270,24 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
       }
       tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
+      int64_t g_begin = 0;  // tiles before it went to the pointwise run
+      if (pointwise_runs) {
+        const int64_t q0 = ti0 * MR;
+        ConvDirectPointwiseRun run;
+        run.x = xp + q0 * p.CB, run.x_block = p.Hp * p.Wp * p.CB, run.blocks = p.Cb;
+        run.w = pw + b * p.K * NR, run.tiles = std::min(n_tiles, (p.P - q0) / MR);  // tiles of 6 real pixels
+        run.y = y + b * NR * p.P + q0 * pixel_step, run.z = z ? z + b * NR * p.P + q0 * pixel_step : nullptr;
+        run.ldy = tile.ldy, run.bias = tile.bias, run.act = tile.act, run.cols = tile.cols;
+        if (run.tiles > 0) pointwise(run);
+        g_begin = run.tiles;  // a ragged last tile (its pointers repeat a real pixel) takes the tile
+      }
       for (int64_t s0 = 0; s0 < nseg; s0 += p.segs_per_chunk) {
         tile.seg_off = p.seg_off.data() + s0;
         tile.nseg = std::min(p.segs_per_chunk, nseg - s0);
         tile.w = pw + (b * p.K + s0 * p.seg_len) * NR;
         tile.first = s0 == 0;
         tile.last = s0 + tile.nseg == nseg;
-        for (int64_t g = 0; g < n_tiles; ++g) {
+        for (int64_t g = g_begin; g < n_tiles; ++g) {
           const int64_t q0 = (ti0 + g) * MR;
           std::copy(rows_a[g], rows_a[g] + MR, tile.a);
           tile.partial = partial[g];
@@ -377,9 +392,9 @@ void f32_conv_direct_portable_unpack(const float* src, int64_t count, int64_t cn
 }
 
 std::span<const ConvDirectVariant> conv_direct_variants() {
-#define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred) \
+#define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred, pointwise) \
   ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row, prefix##_max_tile, \
-                    prefix##_avg_tile, prefix##_pack_row, prefix##_unpack},
+                    prefix##_avg_tile, prefix##_pack_row, prefix##_unpack, pointwise},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -453,7 +468,7 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
       pad_channels_blocked(p, x, xp, v.pack_row, pool);
       x = xp;
     }
-    run_tiles(p, a, x, p.pack_a ? packed : nullptr, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile,
+    run_tiles(p, a, x, p.pack_a ? packed : nullptr, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, v.pointwise,
               pool);
   }
 }

@@ -8,6 +8,7 @@
 // plain loops.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -189,6 +190,51 @@ TEST_P(ConvDirectNchwcTest, LongKAndPackedPointwise) {
                       4e-7 * (c.C * c.k * c.k + 2) * magnitude[j] + 1e-6)
               << variant().name << " C " << c.C << " M " << M << " kernel " << c.k << " stride " << c.stride;
         }
+  }
+}
+
+// A variant's pointwise run (1x1 stride-1 windows read in place, K in one piece) gives the bits
+// of the per-tile calls it replaces, with full and 8-channel last blocks, ragged last tiles,
+// bias, residual and activations, at 1 and 3 threads; a counting wrapper shows it ran.
+std::atomic<int64_t> pointwise_tiles{0};
+ConvDirectPointwiseFn wrapped_pointwise = nullptr;
+void counting_pointwise(const ConvDirectPointwiseRun& r) {
+  pointwise_tiles += r.tiles;
+  wrapped_pointwise(r);
+}
+
+TEST_P(ConvDirectNchwcTest, PointwiseRunEqualsPerTileCalls) {
+  if (!variant().pointwise) GTEST_SKIP() << variant().name << " has no pointwise run";
+  ConvDirectVariant per_tile = variant(), counted = variant();
+  per_tile.pointwise = nullptr;
+  wrapped_pointwise = variant().pointwise;
+  counted.pointwise = counting_pointwise;
+  std::mt19937 rng(31);
+  ThreadPoolSettings s3;
+  s3.num_threads = 3;
+  ThreadPool pool3(s3);
+  for (int i = 0; i < 60; ++i) {
+    BlockedProblem b = blocked_problem(rng, 2);  // a 1x1 stride-1 window, resized below
+    ConvDirectArgs& a = b.p.args;
+    a.in_channels = 1 + rng() % 200, a.out_channels = std::vector<int64_t>{8, 16, 24, 40, 64, 100}[rng() % 6];
+    a.batch = 1 + rng() % 2;
+    const int64_t side = 1 + rng() % 20;
+    a.win.in[1] = a.win.out[1] = side, a.win.in[2] = a.win.out[2] = 1 + rng() % 20;
+    b.p.bias.clear(), b.p.z.clear();  // fill_problem draws whether they exist
+    fill_problem(b.p, rng, static_cast<int>(rng() % 5));
+    b.xb = to_blocked(b.p.x, a.batch, a.in_channels, a.win.in_size());
+    b.zb = a.z ? to_blocked(b.p.z, a.batch, a.out_channels, a.win.out_size()) : std::vector<float>();
+    b.bias = a.bias ? padded(b.p.bias, a.out_channels) : std::vector<float>();
+    pointwise_tiles = 0;
+    const std::vector<float> want = run_blocked(b, per_tile, nullptr, nullptr);
+    const std::vector<float> got = run_blocked(b, counted, nullptr, nullptr);
+    const std::vector<float> threaded = run_blocked(b, counted, nullptr, &pool3);
+    const int64_t whole_tiles = a.win.out_size() / kConvDirectPixels;
+    if (whole_tiles > 0) {  // K <= 208 here: one piece
+      EXPECT_GT(pointwise_tiles.load(), 0) << b.p.text;
+    }
+    ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float))) << b.p.text;
+    ASSERT_EQ(0, std::memcmp(want.data(), threaded.data(), want.size() * sizeof(float))) << b.p.text;
   }
 }
 

@@ -130,16 +130,7 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
 // A tile whose last block holds 8 output channels or fewer (M = 24, 40, ...): six accumulators,
 // half the FMAs of the 16-wide tile, which would compute 8 channels of padding. 144 -> 24 at
 // 56x56: 59 -> 64 GF/s; 64 -> 24 3x3 at 28x28: 60 -> 69.
-void tile_8_channels(const ConvDirectTile& t) {
-  __m256 c0, c1, c2, c3, c4, c5;
-  if (t.first) {
-    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
-  } else {
-    const float* p = t.partial;
-    c0 = _mm256_load_ps(p), c1 = _mm256_load_ps(p + 16), c2 = _mm256_load_ps(p + 32);
-    c3 = _mm256_load_ps(p + 48), c4 = _mm256_load_ps(p + 64), c5 = _mm256_load_ps(p + 80);
-  }
-  const float* w = t.w;
+// One K step of the 6x8 tile: accumulators c0..c5, pixel pointers a0..a5, filter rows at w.
 #define ONYXRT_CONV_STEP_8(k)                       \
   {                                                 \
     const __m256 b = _mm256_loadu_ps(w);            \
@@ -151,12 +142,21 @@ void tile_8_channels(const ConvDirectTile& t) {
     c5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a5 + (k)), b, c5); \
     w += 16;                                        \
   }
+void tile_8_channels(const ConvDirectTile& t) {
+  __m256 c0, c1, c2, c3, c4, c5;
+  if (t.first) {
+    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
+  } else {
+    const float* p = t.partial;
+    c0 = _mm256_load_ps(p), c1 = _mm256_load_ps(p + 16), c2 = _mm256_load_ps(p + 32);
+    c3 = _mm256_load_ps(p + 48), c4 = _mm256_load_ps(p + 64), c5 = _mm256_load_ps(p + 80);
+  }
+  const float* w = t.w;
   for (int64_t s = 0; s < t.nseg; ++s) {
     ONYXRT_SEGMENT_ROWS(s)
 #pragma GCC unroll 8
     for (int64_t k = 0; k < t.seg_len; ++k) ONYXRT_CONV_STEP_8(k)
   }
-#undef ONYXRT_CONV_STEP_8
   if (!t.last) {
     float* p = t.partial;
     _mm256_store_ps(p, c0), _mm256_store_ps(p + 16, c1), _mm256_store_ps(p + 32, c2);
@@ -169,19 +169,7 @@ void tile_8_channels(const ConvDirectTile& t) {
 
 }  // namespace
 
-void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
-  if (t.cols <= 8) return tile_8_channels(t);
-  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-  if (t.first) {
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-  } else {
-    const float* p = t.partial;
-    c00 = _mm256_load_ps(p), c01 = _mm256_load_ps(p + 8), c10 = _mm256_load_ps(p + 16);
-    c11 = _mm256_load_ps(p + 24), c20 = _mm256_load_ps(p + 32), c21 = _mm256_load_ps(p + 40);
-    c30 = _mm256_load_ps(p + 48), c31 = _mm256_load_ps(p + 56), c40 = _mm256_load_ps(p + 64);
-    c41 = _mm256_load_ps(p + 72), c50 = _mm256_load_ps(p + 80), c51 = _mm256_load_ps(p + 88);
-  }
-  const float* w = t.w;
+// One K step of the 6x16 tile: accumulators c00..c51, pixel pointers a0..a5, filter rows at w.
 #define ONYXRT_CONV_STEP(k)                                                    \
   {                                                                            \
     const __m256 b0 = _mm256_loadu_ps(w), b1 = _mm256_loadu_ps(w + 8);         \
@@ -199,6 +187,20 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
     c50 = _mm256_fmadd_ps(a, b0, c50), c51 = _mm256_fmadd_ps(a, b1, c51);     \
     w += 16;                                                                   \
   }
+
+void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
+  if (t.cols <= 8) return tile_8_channels(t);
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+  if (t.first) {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+  } else {
+    const float* p = t.partial;
+    c00 = _mm256_load_ps(p), c01 = _mm256_load_ps(p + 8), c10 = _mm256_load_ps(p + 16);
+    c11 = _mm256_load_ps(p + 24), c20 = _mm256_load_ps(p + 32), c21 = _mm256_load_ps(p + 40);
+    c30 = _mm256_load_ps(p + 48), c31 = _mm256_load_ps(p + 56), c40 = _mm256_load_ps(p + 64);
+    c41 = _mm256_load_ps(p + 72), c50 = _mm256_load_ps(p + 80), c51 = _mm256_load_ps(p + 88);
+  }
+  const float* w = t.w;
   if (t.seg_len == 8) {  // one channel block per segment (1x1 windows in place, dilated columns)
     // Fully unrolled: the 4-step loop's exit and pointer setup every 8 steps cost 10-35% on
     // blocked 1x1 convolutions read in place.
@@ -214,7 +216,6 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
       for (int64_t k = 0; k < t.seg_len; ++k) ONYXRT_CONV_STEP(k)
     }
   }
-#undef ONYXRT_CONV_STEP
 #undef ONYXRT_SEGMENT_ROWS
   if (!t.last) {
     float* p = t.partial;
@@ -227,6 +228,51 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
   const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
   store_tile(lo, hi, t);
 }
+
+namespace {
+
+// ConvDirectPointwiseRun with cols 8: tile_8_channels' six accumulators.
+void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
+  for (int64_t tile = 0; tile < r.tiles; ++tile) {
+    __m256 c0, c1, c2, c3, c4, c5;
+    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
+    const float* w = r.w;
+    const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
+    for (int64_t cb = 0; cb < r.blocks; ++cb) {
+      const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
+      ONYXRT_CONV_STEP_8(0) ONYXRT_CONV_STEP_8(1) ONYXRT_CONV_STEP_8(2) ONYXRT_CONV_STEP_8(3)
+      ONYXRT_CONV_STEP_8(4) ONYXRT_CONV_STEP_8(5) ONYXRT_CONV_STEP_8(6) ONYXRT_CONV_STEP_8(7)
+    }
+    const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
+    const __m256 acc[6] = {c0, c1, c2, c3, c4, c5};
+    store_blocked_rows(acc, kConvDirectPixels, r.y + at, r.z ? r.z + at : nullptr, r.bias, r.act);
+  }
+}
+#undef ONYXRT_CONV_STEP_8
+
+}  // namespace
+
+void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
+  if (r.cols <= 8) return pointwise_8_channels(r);
+  for (int64_t tile = 0; tile < r.tiles; ++tile) {
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    const float* w = r.w;
+    const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
+    for (int64_t cb = 0; cb < r.blocks; ++cb) {
+      // The tile's six pixels lie side by side in each channel block's plane.
+      const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
+      ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
+      ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
+    }
+    const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
+    const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
+    store_blocked_rows(lo, kConvDirectPixels, r.y + at, r.z ? r.z + at : nullptr, r.bias, r.act);
+    store_blocked_rows(hi, kConvDirectPixels, r.y + r.ldy + at, r.z ? r.z + r.ldy + at : nullptr,
+                       r.bias ? r.bias + 8 : nullptr, r.act);
+  }
+}
+#undef ONYXRT_CONV_STEP
 
 void f32_conv_direct_avx2_store_tile(const float* acc, const ConvDirectTile& t) {
   __m256 lo[6], hi[6];

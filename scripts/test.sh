@@ -25,7 +25,7 @@ export PATH="$REPO/.venv/bin:$PATH"
 PY="$REPO/.venv/bin/python"
 
 step "C++ unit tests"
-cmake -S . -B build/ctest -G Ninja -DCMAKE_BUILD_TYPE=Release -DONYXRT_BUILD_TESTS=ON -DONYXRT_WERROR=ON \
+cmake -S . -B build/ctest -G Ninja -DCMAKE_BUILD_TYPE=Release -DONYXRT_BUILD_TESTS=ON -DONYXRT_BUILD_BENCH=ON -DONYXRT_WERROR=ON \
   -DCMAKE_INSTALL_PREFIX="$REPO/build/install" >/dev/null
 cmake --build build/ctest -j"$JOBS"
 ctest --test-dir build/ctest --output-on-failure -j"$JOBS"

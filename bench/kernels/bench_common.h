@@ -60,6 +60,27 @@ inline double fma_peak_gflops(int64_t (*loop)(int64_t, float*)) {
   return best;
 }
 
+// The options both benchmarks take: --out FILE, --seconds S, --only TEXT, --threads T and (SGEMM)
+// --variant NAME.
+struct BenchArgs {
+  std::string out_path, only, variant;
+  int only_threads = 0;  // 0: 1 and 2 threads
+  double budget = 0.4;   // seconds per measurement
+};
+
+inline BenchArgs parse_bench_args(int argc, char** argv) {
+  BenchArgs a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string arg = argv[i];
+    if (arg == "--out") a.out_path = argv[i + 1];
+    if (arg == "--seconds") a.budget = std::stod(argv[i + 1]);
+    if (arg == "--only") a.only = argv[i + 1];
+    if (arg == "--threads") a.only_threads = std::stoi(argv[i + 1]);
+    if (arg == "--variant") a.variant = argv[i + 1];
+  }
+  return a;
+}
+
 inline std::string machine_model() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;

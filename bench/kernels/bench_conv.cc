@@ -75,16 +75,7 @@ Window3d window(const Shape& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path, only;
-  int only_threads = 0;
-  double budget = 0.4;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string arg = argv[i];
-    if (arg == "--out") out_path = argv[i + 1];
-    if (arg == "--seconds") budget = std::stod(argv[i + 1]);
-    if (arg == "--only") only = argv[i + 1];
-    if (arg == "--threads") only_threads = std::stoi(argv[i + 1]);
-  }
+  const auto [out_path, only, variant, only_threads, budget] = parse_bench_args(argc, argv);
   const CpuFeatures& cpu = cpu_features();
   const double peak = std::max(cpu.has_avx2_fma() ? fma_peak_gflops(f32_fma_throughput_avx2) : 0,
                                cpu.has_avx512_core() ? fma_peak_gflops(f32_fma_throughput_avx512) : 0);

@@ -44,18 +44,7 @@ const Shape kShapes[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path;
-  std::string only, variant;
-  int only_threads = 0;
-  double budget = 0.4;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string arg = argv[i];
-    if (arg == "--out") out_path = argv[i + 1];
-    if (arg == "--seconds") budget = std::stod(argv[i + 1]);
-    if (arg == "--only") only = argv[i + 1];
-    if (arg == "--threads") only_threads = std::stoi(argv[i + 1]);
-    if (arg == "--variant") variant = argv[i + 1];
-  }
+  const auto [out_path, only, variant, only_threads, budget] = parse_bench_args(argc, argv);
   const CpuFeatures& cpu = cpu_features();
   std::ostringstream md;
   md << "# SGEMM kernel benchmark\n\n- commit: " << git_commit() << "\n- CPU: " << machine_model() << " ("

@@ -225,10 +225,11 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
   // packed rows, and read from there by every task of the group (packing per task repeated it for
   // every chunk a thread took; packing the whole image up front left it in L3 at 1 thread).
   std::vector<std::atomic<int>> group_state(static_cast<size_t>(packed ? groups : 0));  // 0, 1 packing, 2 ready
-  // 1x1 stride-1 windows read in place with K in one piece: a task's whole tiles go to the
-  // variant's pointwise run, which reads tile g's pixels at x + 48 g in every channel block.
+  // 1x1 stride-1 windows read in place: a task's whole tiles go to the variant's pointwise run, one
+  // call per chunk of K (whole channel blocks), which reads tile g's pixels at x + 48 g in every
+  // channel block.
   const bool pointwise_runs = pointwise && p.in_place && p.KH * p.KW == 1 && p.sh == 1 && p.sw == 1 && p.y_blocked &&
-                              !p.pack_a && p.seg_len == kConvDirectChannelBlock && p.segs_per_chunk >= nseg;
+                              !p.pack_a && p.seg_len == kConvDirectChannelBlock;
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     alignas(64) float partial[kMaxGroup][MR * NR];
     const float* rows_a[kMaxGroup][MR];
@@ -270,23 +271,28 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
       }
       tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
-      int64_t g_begin = 0;  // tiles before it went to the pointwise run
+      ConvDirectPointwiseRun run;
+      run.tiles = 0;  // tiles [0, run.tiles) go to the pointwise run
       if (pointwise_runs) {
         const int64_t q0 = ti0 * MR;
-        ConvDirectPointwiseRun run;
-        run.x = xp + q0 * p.CB, run.x_block = p.Hp * p.Wp * p.CB, run.blocks = p.Cb;
-        run.w = pw + b * p.K * NR, run.tiles = std::min(n_tiles, (p.P - q0) / MR);  // tiles of 6 real pixels
+        run.x_block = p.Hp * p.Wp * p.CB;
+        run.tiles = std::min(n_tiles, (p.P - q0) / MR);  // a ragged last tile (its pointers repeat a real pixel) takes the tile
         run.y = y + b * NR * p.P + q0 * pixel_step, run.z = z ? z + b * NR * p.P + q0 * pixel_step : nullptr;
         run.ldy = tile.ldy, run.bias = tile.bias, run.act = tile.act, run.cols = tile.cols;
-        if (run.tiles > 0) pointwise(run);
-        g_begin = run.tiles;  // a ragged last tile (its pointers repeat a real pixel) takes the tile
+        run.partial = partial[0];
       }
+      const int64_t g_begin = run.tiles;
       for (int64_t s0 = 0; s0 < nseg; s0 += p.segs_per_chunk) {
         tile.seg_off = p.seg_off.data() + s0;
         tile.nseg = std::min(p.segs_per_chunk, nseg - s0);
         tile.w = pw + (b * p.K + s0 * p.seg_len) * NR;
         tile.first = s0 == 0;
         tile.last = s0 + tile.nseg == nseg;
+        if (run.tiles > 0) {
+          run.x = xp + ti0 * MR * p.CB + p.seg_off[s0], run.blocks = tile.nseg, run.w = tile.w;
+          run.first = tile.first, run.last = tile.last;
+          pointwise(run);
+        }
         for (int64_t g = g_begin; g < n_tiles; ++g) {
           const int64_t q0 = (ti0 + g) * MR;
           std::copy(rows_a[g], rows_a[g] + MR, tile.a);

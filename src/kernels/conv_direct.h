@@ -126,15 +126,19 @@ using ConvDirectDwRowFn = void (*)(const ConvDirectDwRow& r);
 using ConvDirectUnpackFn = void (*)(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane);
 
 // A run of whole 6-pixel tiles of a 1x1 stride-1 convolution over NCHW8c x read in place, for one
-// block of 16 output channels (or a last block of 8), K in one piece, NCHW8c y: what as many ConvDirectTile calls do,
-// with the tile loop inside the kernel. Per-tile calls spent a third of a K = 16-48 tile on
-// setting up and leaving (738 instructions per 24-step tile for 480 of arithmetic). Sums in the
-// tile's order, so the results are the same bits.
+// block of 16 output channels (or a last block of 8), over one chunk of K, NCHW8c y: what as many
+// ConvDirectTile calls do, with the tile loop inside the kernel. Per-tile calls spent a third of a
+// K = 16-48 tile on setting up and leaving (738 instructions per 24-step tile for 480 of
+// arithmetic). Sums in the tile's order, so the results are the same bits.
 struct ConvDirectPointwiseRun {
-  const float* x;      // the run's first pixel in channel block 0
+  const float* x;      // the run's first pixel in the chunk's first channel block
   int64_t x_block;     // floats from one channel block's plane to the next
-  int64_t blocks;      // input channel blocks: K / 8
-  const float* w;      // K rows of 16 packed filters
+  int64_t blocks;      // the chunk's input channel blocks: its K / 8
+  const float* w;      // the chunk's K rows of 16 packed filters
+  // As ConvDirectTile's: tile i's sums are at partial + 96 i (the tile's layout), read unless
+  // first, written instead of y unless last.
+  float* partial;
+  bool first, last;
   int64_t tiles;       // whole tiles of 6 pixels
   float* y;            // the run's first pixel in the first of its output blocks
   int cols;            // 16, or 8 for a last block of 8 channels (one output block)

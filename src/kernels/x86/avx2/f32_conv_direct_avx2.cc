@@ -235,13 +235,24 @@ namespace {
 void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
   for (int64_t tile = 0; tile < r.tiles; ++tile) {
     __m256 c0, c1, c2, c3, c4, c5;
-    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
+    float* part = r.partial + tile * kConvDirectPixels * kConvDirectChannels;
+    if (r.first) {
+      c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
+    } else {
+      c0 = _mm256_load_ps(part), c1 = _mm256_load_ps(part + 16), c2 = _mm256_load_ps(part + 32);
+      c3 = _mm256_load_ps(part + 48), c4 = _mm256_load_ps(part + 64), c5 = _mm256_load_ps(part + 80);
+    }
     const float* w = r.w;
     const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
       const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
       ONYXRT_CONV_STEP_8(0) ONYXRT_CONV_STEP_8(1) ONYXRT_CONV_STEP_8(2) ONYXRT_CONV_STEP_8(3)
       ONYXRT_CONV_STEP_8(4) ONYXRT_CONV_STEP_8(5) ONYXRT_CONV_STEP_8(6) ONYXRT_CONV_STEP_8(7)
+    }
+    if (!r.last) {
+      _mm256_store_ps(part, c0), _mm256_store_ps(part + 16, c1), _mm256_store_ps(part + 32, c2);
+      _mm256_store_ps(part + 48, c3), _mm256_store_ps(part + 64, c4), _mm256_store_ps(part + 80, c5);
+      continue;
     }
     const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
     const __m256 acc[6] = {c0, c1, c2, c3, c4, c5};
@@ -256,7 +267,15 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
   if (r.cols <= 8) return pointwise_8_channels(r);
   for (int64_t tile = 0; tile < r.tiles; ++tile) {
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    float* part = r.partial + tile * kConvDirectPixels * kConvDirectChannels;
+    if (r.first) {
+      c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    } else {
+      c00 = _mm256_load_ps(part), c01 = _mm256_load_ps(part + 8), c10 = _mm256_load_ps(part + 16);
+      c11 = _mm256_load_ps(part + 24), c20 = _mm256_load_ps(part + 32), c21 = _mm256_load_ps(part + 40);
+      c30 = _mm256_load_ps(part + 48), c31 = _mm256_load_ps(part + 56), c40 = _mm256_load_ps(part + 64);
+      c41 = _mm256_load_ps(part + 72), c50 = _mm256_load_ps(part + 80), c51 = _mm256_load_ps(part + 88);
+    }
     const float* w = r.w;
     const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
@@ -264,6 +283,13 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
       const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
       ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
       ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
+    }
+    if (!r.last) {
+      _mm256_store_ps(part, c00), _mm256_store_ps(part + 8, c01), _mm256_store_ps(part + 16, c10);
+      _mm256_store_ps(part + 24, c11), _mm256_store_ps(part + 32, c20), _mm256_store_ps(part + 40, c21);
+      _mm256_store_ps(part + 48, c30), _mm256_store_ps(part + 56, c31), _mm256_store_ps(part + 64, c40);
+      _mm256_store_ps(part + 72, c41), _mm256_store_ps(part + 80, c50), _mm256_store_ps(part + 88, c51);
+      continue;
     }
     const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
     const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};

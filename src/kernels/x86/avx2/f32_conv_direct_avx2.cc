@@ -130,6 +130,19 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
 // A tile whose last block holds 8 output channels or fewer (M = 24, 40, ...): six accumulators,
 // half the FMAs of the 16-wide tile, which would compute 8 channels of padding. 144 -> 24 at
 // 56x56: 59 -> 64 GF/s; 64 -> 24 3x3 at 28x28: 60 -> 69.
+// The 6x8 tile's sums entering a chunk of K (zero for the first, else its partial sums at p,
+// [6][16] with the second 8 unused) and leaving one that is not the last.
+#define ONYXRT_START_8(first, p)                                                                   \
+  if (first) {                                                                                     \
+    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();                                            \
+  } else {                                                                                         \
+    c0 = _mm256_load_ps(p), c1 = _mm256_load_ps(p + 16), c2 = _mm256_load_ps(p + 32);            \
+    c3 = _mm256_load_ps(p + 48), c4 = _mm256_load_ps(p + 64), c5 = _mm256_load_ps(p + 80);       \
+  }
+#define ONYXRT_SAVE_8(p)                                                                          \
+  _mm256_store_ps(p, c0), _mm256_store_ps(p + 16, c1), _mm256_store_ps(p + 32, c2);               \
+  _mm256_store_ps(p + 48, c3), _mm256_store_ps(p + 64, c4), _mm256_store_ps(p + 80, c5);
+
 // One K step of the 6x8 tile: accumulators c0..c5, pixel pointers a0..a5, filter rows at w.
 #define ONYXRT_CONV_STEP_8(k)                       \
   {                                                 \
@@ -144,13 +157,7 @@ inline void store_pool_tile(__m256 acc[8], const ConvDirectDwTile& t) {
   }
 void tile_8_channels(const ConvDirectTile& t) {
   __m256 c0, c1, c2, c3, c4, c5;
-  if (t.first) {
-    c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
-  } else {
-    const float* p = t.partial;
-    c0 = _mm256_load_ps(p), c1 = _mm256_load_ps(p + 16), c2 = _mm256_load_ps(p + 32);
-    c3 = _mm256_load_ps(p + 48), c4 = _mm256_load_ps(p + 64), c5 = _mm256_load_ps(p + 80);
-  }
+  ONYXRT_START_8(t.first, t.partial)
   const float* w = t.w;
   for (int64_t s = 0; s < t.nseg; ++s) {
     ONYXRT_SEGMENT_ROWS(s)
@@ -158,9 +165,7 @@ void tile_8_channels(const ConvDirectTile& t) {
     for (int64_t k = 0; k < t.seg_len; ++k) ONYXRT_CONV_STEP_8(k)
   }
   if (!t.last) {
-    float* p = t.partial;
-    _mm256_store_ps(p, c0), _mm256_store_ps(p + 16, c1), _mm256_store_ps(p + 32, c2);
-    _mm256_store_ps(p + 48, c3), _mm256_store_ps(p + 64, c4), _mm256_store_ps(p + 80, c5);
+    ONYXRT_SAVE_8(t.partial)
     return;
   }
   const __m256 acc[6] = {c0, c1, c2, c3, c4, c5};
@@ -168,6 +173,22 @@ void tile_8_channels(const ConvDirectTile& t) {
 }
 
 }  // namespace
+
+// The same for the 6x16 tile (partial sums [6][16], pixel-major).
+#define ONYXRT_START_16(first, p)                                                                  \
+  if (first) {                                                                                     \
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps(); \
+  } else {                                                                                         \
+    c00 = _mm256_load_ps(p), c01 = _mm256_load_ps(p + 8), c10 = _mm256_load_ps(p + 16);          \
+    c11 = _mm256_load_ps(p + 24), c20 = _mm256_load_ps(p + 32), c21 = _mm256_load_ps(p + 40);     \
+    c30 = _mm256_load_ps(p + 48), c31 = _mm256_load_ps(p + 56), c40 = _mm256_load_ps(p + 64);     \
+    c41 = _mm256_load_ps(p + 72), c50 = _mm256_load_ps(p + 80), c51 = _mm256_load_ps(p + 88);     \
+  }
+#define ONYXRT_SAVE_16(p)                                                                         \
+  _mm256_store_ps(p, c00), _mm256_store_ps(p + 8, c01), _mm256_store_ps(p + 16, c10);             \
+  _mm256_store_ps(p + 24, c11), _mm256_store_ps(p + 32, c20), _mm256_store_ps(p + 40, c21);       \
+  _mm256_store_ps(p + 48, c30), _mm256_store_ps(p + 56, c31), _mm256_store_ps(p + 64, c40);       \
+  _mm256_store_ps(p + 72, c41), _mm256_store_ps(p + 80, c50), _mm256_store_ps(p + 88, c51);
 
 // One K step of the 6x16 tile: accumulators c00..c51, pixel pointers a0..a5, filter rows at w.
 #define ONYXRT_CONV_STEP(k)                                                    \
@@ -191,15 +212,7 @@ void tile_8_channels(const ConvDirectTile& t) {
 void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
   if (t.cols <= 8) return tile_8_channels(t);
   __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-  if (t.first) {
-    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-  } else {
-    const float* p = t.partial;
-    c00 = _mm256_load_ps(p), c01 = _mm256_load_ps(p + 8), c10 = _mm256_load_ps(p + 16);
-    c11 = _mm256_load_ps(p + 24), c20 = _mm256_load_ps(p + 32), c21 = _mm256_load_ps(p + 40);
-    c30 = _mm256_load_ps(p + 48), c31 = _mm256_load_ps(p + 56), c40 = _mm256_load_ps(p + 64);
-    c41 = _mm256_load_ps(p + 72), c50 = _mm256_load_ps(p + 80), c51 = _mm256_load_ps(p + 88);
-  }
+  ONYXRT_START_16(t.first, t.partial)
   const float* w = t.w;
   if (t.seg_len == 8) {  // one channel block per segment (1x1 windows in place, dilated columns)
     // Fully unrolled: the 4-step loop's exit and pointer setup every 8 steps cost 10-35% on
@@ -218,11 +231,7 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
   }
 #undef ONYXRT_SEGMENT_ROWS
   if (!t.last) {
-    float* p = t.partial;
-    _mm256_store_ps(p, c00), _mm256_store_ps(p + 8, c01), _mm256_store_ps(p + 16, c10);
-    _mm256_store_ps(p + 24, c11), _mm256_store_ps(p + 32, c20), _mm256_store_ps(p + 40, c21);
-    _mm256_store_ps(p + 48, c30), _mm256_store_ps(p + 56, c31), _mm256_store_ps(p + 64, c40);
-    _mm256_store_ps(p + 72, c41), _mm256_store_ps(p + 80, c50), _mm256_store_ps(p + 88, c51);
+    ONYXRT_SAVE_16(t.partial)
     return;
   }
   const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
@@ -236,12 +245,7 @@ void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
   for (int64_t tile = 0; tile < r.tiles; ++tile) {
     __m256 c0, c1, c2, c3, c4, c5;
     float* part = r.partial + tile * kConvDirectPixels * kConvDirectChannels;
-    if (r.first) {
-      c0 = c1 = c2 = c3 = c4 = c5 = _mm256_setzero_ps();
-    } else {
-      c0 = _mm256_load_ps(part), c1 = _mm256_load_ps(part + 16), c2 = _mm256_load_ps(part + 32);
-      c3 = _mm256_load_ps(part + 48), c4 = _mm256_load_ps(part + 64), c5 = _mm256_load_ps(part + 80);
-    }
+    ONYXRT_START_8(r.first, part)
     const float* w = r.w;
     const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
@@ -250,8 +254,7 @@ void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
       ONYXRT_CONV_STEP_8(4) ONYXRT_CONV_STEP_8(5) ONYXRT_CONV_STEP_8(6) ONYXRT_CONV_STEP_8(7)
     }
     if (!r.last) {
-      _mm256_store_ps(part, c0), _mm256_store_ps(part + 16, c1), _mm256_store_ps(part + 32, c2);
-      _mm256_store_ps(part + 48, c3), _mm256_store_ps(part + 64, c4), _mm256_store_ps(part + 80, c5);
+      ONYXRT_SAVE_8(part)
       continue;
     }
     const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
@@ -260,6 +263,8 @@ void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
   }
 }
 #undef ONYXRT_CONV_STEP_8
+#undef ONYXRT_START_8
+#undef ONYXRT_SAVE_8
 
 }  // namespace
 
@@ -268,14 +273,7 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
   for (int64_t tile = 0; tile < r.tiles; ++tile) {
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     float* part = r.partial + tile * kConvDirectPixels * kConvDirectChannels;
-    if (r.first) {
-      c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-    } else {
-      c00 = _mm256_load_ps(part), c01 = _mm256_load_ps(part + 8), c10 = _mm256_load_ps(part + 16);
-      c11 = _mm256_load_ps(part + 24), c20 = _mm256_load_ps(part + 32), c21 = _mm256_load_ps(part + 40);
-      c30 = _mm256_load_ps(part + 48), c31 = _mm256_load_ps(part + 56), c40 = _mm256_load_ps(part + 64);
-      c41 = _mm256_load_ps(part + 72), c50 = _mm256_load_ps(part + 80), c51 = _mm256_load_ps(part + 88);
-    }
+    ONYXRT_START_16(r.first, part)
     const float* w = r.w;
     const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
@@ -285,10 +283,7 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
       ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
     }
     if (!r.last) {
-      _mm256_store_ps(part, c00), _mm256_store_ps(part + 8, c01), _mm256_store_ps(part + 16, c10);
-      _mm256_store_ps(part + 24, c11), _mm256_store_ps(part + 32, c20), _mm256_store_ps(part + 40, c21);
-      _mm256_store_ps(part + 48, c30), _mm256_store_ps(part + 56, c31), _mm256_store_ps(part + 64, c40);
-      _mm256_store_ps(part + 72, c41), _mm256_store_ps(part + 80, c50), _mm256_store_ps(part + 88, c51);
+      ONYXRT_SAVE_16(part)
       continue;
     }
     const int64_t at = tile * kConvDirectPixels * kConvDirectChannelBlock;
@@ -299,6 +294,8 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
   }
 }
 #undef ONYXRT_CONV_STEP
+#undef ONYXRT_START_16
+#undef ONYXRT_SAVE_16
 
 void f32_conv_direct_avx2_store_tile(const float* acc, const ConvDirectTile& t) {
   __m256 lo[6], hi[6];

@@ -19,23 +19,28 @@ using SgemmUkernelFn = void (*)(int64_t kc, const float* a, const float* b, floa
 // (null: none) applied in registers before its one store (kernels/sgemm_epilogue.h).
 using SgemmRowsFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                              const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
+// pack_a: rows [0, rows) x columns [0, kc) of alpha * a (row stride lda, not transposed) as one
+// MR-row panel, dst[k * MR + i], rows past `rows` zero; the same floats as the generic packing.
+using SgemmPackAFn = void (*)(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
 // gemv_panel: a row vector times one NR-column panel of B, plain or packed (kernels/sgemm_gemv.h).
 struct GemvPanelArgs;
 using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t cols, float* out);
 
-// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel). KC sizes the A micro-panel (MR x
+// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a). KC sizes the A micro-panel (MR x
 // KC) to stay in L1; the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB,
 // Zen 3: 512 KiB): an A block much larger than L2 streaming past the B block cost ~10% in a
 // macro-kernel test on Zen 3. The AVX-512 sizes follow the same rule for Zen 4's larger L2 and
 // are not yet tuned on one.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \
   X(f32_gemm_14x32_avx512, 14, 32, 256, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, \
-    nullptr, nullptr)                                                                                              \
+    nullptr, nullptr, nullptr)                                                                                     \
   X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); },              \
-    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2)                                                                \
-  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr)
+    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2)                                         \
+  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr)
 
-#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv) \
+void f32_gemm_pack_a6_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
+
+#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack) \
   void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);
 ONYXRT_SGEMM_UKERNELS(ONYXRT_DECLARE_SGEMM_UKERNEL)
 #undef ONYXRT_DECLARE_SGEMM_UKERNEL
@@ -51,6 +56,7 @@ struct SgemmUkernel {
   SgemmUkernelFn fn;
   SgemmRowsFn rows = nullptr;
   SgemmGemvPanelFn gemv_panel = nullptr;
+  SgemmPackAFn pack_a = nullptr;
 };
 
 // Every variant compiled in, best first.

@@ -23,20 +23,52 @@ inline float row_max(const float* x, int64_t n) {
   return m;
 }
 
-// y = exp(x - shift); returns the sum of y.
+// exp(x) for x <= 0 or NaN, as x - max is here: vexp without its upper clamp and with 2^n as one
+// factor, since n >= -127 once x is clamped to -88; below that the factor's bits are 0 and the
+// result exactly 0 (as exp(-inf) must be), where vexp went on into subnormals down to -104. The
+// same floats as vexp above -87.3 (2^-126 still normal).
+inline VF vexp_nonpositive(VF x) {
+  x = x < -88.0f ? splat(-88.0f) : x;
+  const VF magic = splat(12582912.0f);  // 1.5 * 2^23, as in vexp
+  const VF t = x * 1.44269504088896341f + magic;
+  const VF n = t - magic;
+  VF r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  VF p = splat(1.9875691500e-4f);
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * (r * r) + r + 1.0f;
+  constexpr int32_t kMagicBits = 0x4B400000;  // t's bits are magic's plus n
+  return p * (VF)(((VI)t + (127 - kMagicBits)) << 23);
+}
+
+// y = exp(x - shift); returns the sum of y. Two vectors per step with two sums: one exp is a chain
+// of ~50 cycles of latency, and one at a time the loop waited on it (0.85 vs 1.07 ns per float on
+// Zen 3 for ViT's 197-long rows).
 inline float exp_shift_sum(const float* x, float* y, int64_t n, float shift) {
-  VF acc = splat(0.0f);
+  VF acc0 = splat(0.0f), acc1 = splat(0.0f);
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    const VF e = vexp(load(x + i) - shift);
-    store(y + i, e);
-    acc += e;
+  for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
+    const VF e0 = vexp_nonpositive(load(x + i) - shift), e1 = vexp_nonpositive(load(x + i + kLanes) - shift);
+    store(y + i, e0);
+    store(y + i + kLanes, e1);
+    acc0 += e0;
+    acc1 += e1;
   }
-  float s = hsum(acc);
+  if (i + kLanes <= n) {
+    const VF e = vexp_nonpositive(load(x + i) - shift);
+    store(y + i, e);
+    acc0 += e;
+    i += kLanes;
+  }
+  float s = hsum(acc0 + acc1);
   if (i < n) {
     float buf[kLanes];
     for (int l = 0; l < kLanes; ++l) buf[l] = i + l < n ? x[i + l] : shift;
-    const VF e = vexp(load(buf) - shift);
+    const VF e = vexp_nonpositive(load(buf) - shift);
     for (int64_t l = 0; i + l < n; ++l) {
       y[i + l] = e[l];
       s += e[l];

@@ -99,7 +99,21 @@ TEST_P(VMathVariants, SoftmaxRowWithInfinities) {
   softmax_ref<double>(xd.data(), want.data(), 1, int64_t(x.size()), 1, nullptr);
   std::vector<float> y(x.size());
   k().softmax_row(x.data(), y.data(), int64_t(x.size()));
-  for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(y[i], want[i], 1e-6) << name() << " i " << i;
+  for (size_t i = 0; i < x.size(); ++i) {
+    EXPECT_NEAR(y[i], want[i], 1e-6) << name() << " i " << i;
+    if (x[i] == -inf) {
+      EXPECT_EQ(y[i], 0.0f) << name() << " a masked entry must be exactly 0, i " << i;
+    }
+  }
+  // Entries far below the max underflow: relative accuracy while exp is normal, then absolute.
+  std::vector<float> wide(37);
+  for (size_t i = 0; i < wide.size(); ++i) wide[i] = -5.0f * static_cast<float>(i) + 0.37f * static_cast<float>(i % 3);
+  std::vector<double> wd(wide.begin(), wide.end()), wwant(wide.size());
+  softmax_ref<double>(wd.data(), wwant.data(), 1, int64_t(wide.size()), 1, nullptr);
+  std::vector<float> wy(wide.size());
+  k().softmax_row(wide.data(), wy.data(), int64_t(wide.size()));
+  for (size_t i = 0; i < wide.size(); ++i)
+    EXPECT_NEAR(wy[i], wwant[i], 2e-6 * wwant[i] + 2e-38) << name() << " wide row, i " << i;
   std::vector<float> all_neg_inf(9, -inf), out(9);
   k().softmax_row(all_neg_inf.data(), out.data(), 9);
   for (float v : out) EXPECT_TRUE(std::isnan(v));  // as the reference: exp(-inf - -inf) is NaN

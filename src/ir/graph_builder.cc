@@ -1,8 +1,11 @@
 #include "ir/graph_builder.h"
 
+#include <algorithm>
 #include <set>
 
+#include "core/edit_distance.h"
 #include "ir/function_inliner.h"
+#include "onnx/op_attribute_table.h"
 #include "onyxrt/status.h"
 
 namespace onyxrt::ir {
@@ -123,6 +126,7 @@ class Builder {
                                                (node->domain.empty() ? "ai.onnx" : node->domain) + "'");
     node->opset = it->second;
     for (const auto& a : p.attribute) node->attributes[a.name] = convert_attribute(a, g, *scoped.opsets, *node, depth);
+    check_attributes_defined(*node);
     for (const auto& in : p.input) {
       if (in.empty()) {
         node->inputs.push_back(nullptr);
@@ -146,6 +150,28 @@ class Builder {
       node->outputs.push_back(v);
     }
     g.add_node(std::move(node));
+  }
+
+  // onnxruntime rejects a node carrying an attribute its operator's schema does not define (a typo
+  // such as 'axes' for 'axis' would otherwise be ignored and the default used); so do we, naming the
+  // closest attribute the operator has. Operators the onnx schemas do not define are left to their kernels.
+  static void check_attributes_defined(const Node& node) {
+    const std::vector<std::string>* defined = onnx::schema_attributes(node.domain, node.op_type, node.opset);
+    if (!defined) return;
+    for (const auto& [name, attr] : node.attributes) {
+      if (std::find(defined->begin(), defined->end(), name) != defined->end()) continue;
+      std::string message = node.describe() + ": unrecognized attribute '" + name + "'";
+      if (defined->empty()) {
+        message += "; " + node.op_type + " takes no attributes at this opset";
+      } else {
+        const auto closest = std::min_element(defined->begin(), defined->end(), [&](const auto& a, const auto& b) {
+          return edit_distance(name, a) < edit_distance(name, b);
+        });
+        message += "; did you mean '" + *closest + "'? " + node.op_type + " takes:";
+        for (const std::string& known : *defined) message += " " + known;
+      }
+      throw_error(ErrorCode::InvalidGraph, message);
+    }
   }
 
   Attribute convert_attribute(const onnx::AttributeProto& a, Graph& g,

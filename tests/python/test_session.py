@@ -94,6 +94,47 @@ def test_unknown_op_fails_at_creation_naming_node_and_domain():
         onyxrt.InferenceSession(model.SerializeToString())
 
 
+@pytest.mark.parametrize("node, opset, expected", [
+    # A typo of the attribute onnxruntime would also reject: ours names the one meant.
+    (helper.make_node("Softmax", ["x"], ["y"], name="sm", axes=[0]), 17, r"sm.*'axes'.*did you mean 'axis'"),
+    (helper.make_node("Relu", ["x"], ["y"], name="r", axis=0), 17, r"r.*'axis'.*Relu takes no attributes"),
+    # The schema of the model's opset decides: Relu-1 had consumed_inputs, Relu-6 dropped it.
+    (helper.make_node("Relu", ["x"], ["y"], name="r6", consumed_inputs=[0]), 6, r"r6.*'consumed_inputs'"),
+], ids=["typo", "none-defined", "dropped-in-a-later-opset"])
+def test_attributes_the_operator_does_not_define_are_refused_as_onnxruntime_does(node, opset, expected):
+    model = _model([node], [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                   [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])], opset=opset)
+    with pytest.raises(onnxruntime.capi.onnxruntime_pybind11_state.InvalidGraph, match="Unrecognized attribute"):
+        onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    with pytest.raises(C.InvalidGraph, match=expected):
+        onyxrt.InferenceSession(model.SerializeToString())
+
+
+def test_attribute_table_agrees_with_the_onnx_schemas():
+    # src/onnx/op_attribute_table.cc is generated (scripts/gen_op_attributes.py); every row must
+    # match the installed onnx package's schema of that version. A newer onnx adds rows we lack
+    # (regenerate then), but never changes an existing version's attributes.
+    import re
+    import onnx.defs
+    rows = re.findall(r'\{"([^"]*)", "([^"]+)", (\d+), "([^"]*)"\}',
+                      (REPO / "src" / "onnx" / "op_attribute_table.cc").read_text())
+    assert len(rows) > 600
+    schemas = {(s.domain, s.name, s.since_version): sorted(s.attributes)
+               for s in onnx.defs.get_all_schemas_with_history()}
+    for domain, name, since, attributes in rows:
+        assert schemas[(domain, name, int(since))] == attributes.split(), (domain, name, since)
+
+
+def test_attributes_of_the_models_opset_schema_are_accepted():
+    # consumed_inputs is Relu-1's own attribute: the opset-1 schema is the one checked.
+    relu1 = _model([helper.make_node("Relu", ["x"], ["y"], consumed_inputs=[0])],
+                   [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                   [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])], opset=1)
+    x = np.array([-1.0, 2.0], np.float32)
+    np.testing.assert_array_equal(onyxrt.InferenceSession(relu1.SerializeToString()).run(None, {"x": x})[0],
+                                  np.maximum(x, 0))
+
+
 def test_hostile_files_raise_onyxrt_errors(tmp_path):
     good = (REPO / "models" / "demo_cnn.onnx").read_bytes()
     truncated = tmp_path / "truncated.onnx"

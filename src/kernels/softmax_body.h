@@ -25,24 +25,12 @@ inline float row_max(const float* x, int64_t n) {
 
 // exp(x) for x <= 0 or NaN, as x - max is here: vexp without its upper clamp and with 2^n as one
 // factor, since n >= -127 once x is clamped to -88; below that the factor's bits are 0 and the
-// result exactly 0 (as exp(-inf) must be), where vexp went on into subnormals down to -104. The
-// same floats as vexp above -87.3 (2^-126 still normal).
+// result exactly 0 (as exp(-inf) must be), where vexp went on into subnormals down to -104. For x
+// above -87.3 (2^-126 still normal) the same floats as vexp.
 inline VF vexp_nonpositive(VF x) {
   x = x < -88.0f ? splat(-88.0f) : x;
-  const VF magic = splat(12582912.0f);  // 1.5 * 2^23, as in vexp
-  const VF t = x * 1.44269504088896341f + magic;
-  const VF n = t - magic;
-  VF r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  VF p = splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
-  constexpr int32_t kMagicBits = 0x4B400000;  // t's bits are magic's plus n
-  return p * (VF)(((VI)t + (127 - kMagicBits)) << 23);
+  const auto [p, t] = exp_parts(x);
+  return p * (VF)(((VI)t + (127 - kExpMagicBits)) << 23);
 }
 
 // y = exp(x - shift); returns the sum of y. Two vectors per step with two sums: one exp is a chain

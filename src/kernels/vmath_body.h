@@ -42,12 +42,18 @@ inline VF or_sign(VF r, VF s) { return (VF)((VI)r | ((VI)s & static_cast<int32_t
 inline VF min_keep_nan(VF x, float hi) { return x > hi ? splat(hi) : x; }
 inline VF max_keep_nan(VF x, float lo) { return x < lo ? splat(lo) : x; }
 
-inline VF vexp(VF x) {
-  x = max_keep_nan(min_keep_nan(x, 88.8f), -104.0f);
-  const VF magic = splat(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+constexpr float kExpMagic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+constexpr int32_t kExpMagicBits = 0x4B400000;
+
+// e^x = 2^n * p, the two parts of exp: p = e^r on the reduced r (x = n ln2 + r), and t = x log2(e)
+// + kExpMagic, whose bits are kExpMagicBits + n. The caller clamps x and applies 2^n.
+struct ExpParts {
+  VF p, t;
+};
+inline ExpParts exp_parts(VF x) {
+  const VF magic = splat(kExpMagic);
   const VF t = x * 1.44269504088896341f + magic;
   const VF n = t - magic;
-  const VI ni = (VI)t - (VI)magic;
   VF r = x - n * 0.693359375f;
   r = r - n * -2.12194440e-4f;
   VF p = splat(1.9875691500e-4f);
@@ -57,6 +63,13 @@ inline VF vexp(VF x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * (r * r) + r + 1.0f;
+  return {p, t};
+}
+
+inline VF vexp(VF x) {
+  x = max_keep_nan(min_keep_nan(x, 88.8f), -104.0f);
+  const auto [p, t] = exp_parts(x);
+  const VI ni = (VI)t - kExpMagicBits;
   const VI n1 = ni >> 1;
   const VI n2 = ni - n1;
   return p * (VF)((n1 + 127) << 23) * (VF)((n2 + 127) << 23);

@@ -200,6 +200,29 @@ TEST_P(ConvDirectVariantTest, AvgPoolMatchesReference) {
   }
 }
 
+// The copy into channel blocks: every variant writes what the portable one writes, bit for bit,
+// for RGB images (3 channels, one block of 3: the vector interleave), blocks of 8 and ragged C.
+TEST_P(ConvDirectVariantTest, PackRowEqualsPortable) {
+  const ConvDirectVariant& portable = conv_direct_variants().back();
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  struct Shape {
+    int64_t C, CB, step;
+  };
+  for (const Shape sh : {Shape{3, 3, 1}, Shape{3, 3, 2}, Shape{3, 8, 1}, Shape{16, 8, 1}, Shape{16, 8, 2}, Shape{5, 5, 1}}) {
+    for (int64_t width : {1, 7, 8, 9, 23, 112, 225}) {
+      const int64_t plane = width * sh.step + 3, blocks = (sh.C + sh.CB - 1) / sh.CB, block_stride = width * sh.CB + 5;
+      std::vector<float> src(static_cast<size_t>(sh.C * plane));
+      for (float& v : src) v = dist(rng);
+      std::vector<float> want(static_cast<size_t>(blocks * block_stride), NAN), got = want;
+      portable.pack_row(src.data(), plane, sh.step, sh.C, width, want.data(), sh.CB, block_stride);
+      variant().pack_row(src.data(), plane, sh.step, sh.C, width, got.data(), sh.CB, block_stride);
+      ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float)))
+          << variant().name << " C " << sh.C << " CB " << sh.CB << " step " << sh.step << " width " << width;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectVariantTest,
                          ::testing::Range(0, static_cast<int>(conv_direct_variants().size())),
                          [](const ::testing::TestParamInfo<int>& info) {

@@ -375,9 +375,45 @@ void f32_conv_direct_avx2_avg_tile(const ConvDirectDwTile& t) {
   store_pool_tile(acc, t);
 }
 
+namespace {
+
+// Three planes interleaved, eight pixels at a time (r g b r g b ...): the copy a 3-channel first
+// layer (RGB) makes of its whole image. Element by element it was 17% of MobileNetV2's and
+// ShuffleNet's 3 -> 24/32 stem convolution.
+void interleave3(const float* src, int64_t plane, int64_t width, float* dst) {
+  // Output vector v, lane l holds pixel (8v + l) / 3, channel (8v + l) % 3: each channel's
+  // pixels gathered by one permute, then blended by channel.
+  const __m256i idx[3] = {_mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2), _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5),
+                          _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7)};
+  int64_t w = 0;
+  for (; w + 8 <= width; w += 8) {
+    const __m256 c0 = _mm256_loadu_ps(src + w), c1 = _mm256_loadu_ps(src + plane + w),
+                 c2 = _mm256_loadu_ps(src + 2 * plane + w);
+    float* out = dst + w * 3;
+    // Lanes of channel 1 and 2 in each output vector (channel 0 is the rest): 8v + l = 1, 2 mod 3.
+    _mm256_storeu_ps(out, _mm256_blend_ps(_mm256_blend_ps(_mm256_permutevar8x32_ps(c0, idx[0]),
+                                                          _mm256_permutevar8x32_ps(c1, idx[0]), 0b10010010),
+                                          _mm256_permutevar8x32_ps(c2, idx[0]), 0b00100100));
+    _mm256_storeu_ps(out + 8, _mm256_blend_ps(_mm256_blend_ps(_mm256_permutevar8x32_ps(c0, idx[1]),
+                                                              _mm256_permutevar8x32_ps(c1, idx[1]), 0b00100100),
+                                              _mm256_permutevar8x32_ps(c2, idx[1]), 0b01001001));
+    _mm256_storeu_ps(out + 16, _mm256_blend_ps(_mm256_blend_ps(_mm256_permutevar8x32_ps(c0, idx[2]),
+                                                               _mm256_permutevar8x32_ps(c1, idx[2]), 0b01001001),
+                                               _mm256_permutevar8x32_ps(c2, idx[2]), 0b10010010));
+  }
+  for (; w < width; ++w)
+    for (int c = 0; c < 3; ++c) dst[w * 3 + c] = src[c * plane + w];
+}
+
+}  // namespace
+
 void f32_conv_direct_avx2_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
                                    float* dst, int64_t CB, int64_t block_stride) {
-  if (C % 8 != 0 || CB % 8 != 0) {  // a short block: the first layer's 3 channels, or a ragged C
+  if (C == 3 && CB == 3 && step == 1) {
+    interleave3(src, plane, width, dst);
+    return;
+  }
+  if (C % 8 != 0 || CB % 8 != 0) {  // a short block, or a ragged C
     f32_conv_direct_portable_pack_row(src, plane, step, C, width, dst, CB, block_stride);
     return;
   }

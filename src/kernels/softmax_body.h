@@ -24,9 +24,9 @@ inline float row_max(const float* x, int64_t n) {
 }
 
 // exp(x) for x <= 0 or NaN, as x - max is here: vexp without its upper clamp and with 2^n as one
-// factor, since n >= -127 once x is clamped to -88; below that the factor's bits are 0 and the
-// result exactly 0 (as exp(-inf) must be), where vexp went on into subnormals down to -104. For x
-// above -87.3 (2^-126 still normal) the same floats as vexp.
+// factor, since n >= -127 once x is clamped to -88. Where n is -127 (x below about -87.7) the
+// factor's bits are 0 and the result exactly 0, as exp(-inf) must be; vexp went on into
+// subnormals down to -104. For x above -87.3 (2^-126 still normal) the same floats as vexp.
 inline VF vexp_nonpositive(VF x) {
   x = x < -88.0f ? splat(-88.0f) : x;
   const auto [p, t] = exp_parts(x);

@@ -33,12 +33,13 @@ using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t
 // are not yet tuned on one.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \
   X(f32_gemm_14x32_avx512, 14, 32, 256, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, \
-    nullptr, nullptr, nullptr)                                                                                     \
+    nullptr, nullptr, f32_gemm_pack_a14_avx2)                                                                      \
   X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); },              \
     f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2)                                         \
   X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr)
 
 void f32_gemm_pack_a6_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
+void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
 
 #define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack) \
   void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);

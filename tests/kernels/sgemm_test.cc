@@ -248,26 +248,36 @@ TEST_P(SgemmVariant, EmptyKScalesC) {
 
 // A vector A-panel packer writes the layout sgemm.cc documents, float for float: alpha * a[i][k]
 // at k * MR + i, zeros in the rows past the matrix, nothing past MR x kc.
-TEST_P(SgemmVariant, PackAPanelWritesTheDocumentedLayout) {
-  if (!uk().pack_a) GTEST_SKIP() << uk().name << " packs A with the generic loop";
-  std::mt19937 rng(77 + GetParam());
+void expect_documented_a_panels(SgemmPackAFn pack, int MR, const std::string& name) {
+  std::mt19937 rng(77 + MR);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  const int MR = uk().mr;
   for (int iter = 0; iter < 200; ++iter) {
     const int64_t rows = 1 + iter % MR, kc = 1 + static_cast<int64_t>(rng() % 300), lda = kc + iter % 7;
     const float alpha = iter % 3 == 0 ? 1.0f : dist(rng);
     std::vector<float> a(static_cast<size_t>(rows * lda));
     for (float& v : a) v = dist(rng);
     std::vector<float> dst(static_cast<size_t>(MR * kc + 8), std::numeric_limits<float>::quiet_NaN());
-    uk().pack_a(a.data(), lda, rows, kc, alpha, dst.data());
+    pack(a.data(), lda, rows, kc, alpha, dst.data());
     for (int64_t k = 0; k < kc; ++k)
       for (int i = 0; i < MR; ++i) {
         const float want = i < rows ? alpha * a[static_cast<size_t>(i * lda + k)] : 0.0f;
         ASSERT_EQ(dst[static_cast<size_t>(k * MR + i)], want)
-            << uk().name << " rows " << rows << " kc " << kc << " at k " << k << " row " << i;
+            << name << " rows " << rows << " kc " << kc << " at k " << k << " row " << i;
       }
     for (size_t j = static_cast<size_t>(MR * kc); j < dst.size(); ++j) ASSERT_TRUE(std::isnan(dst[j])) << "wrote past the panel";
   }
+}
+
+TEST_P(SgemmVariant, PackAPanelWritesTheDocumentedLayout) {
+  if (!uk().pack_a) GTEST_SKIP() << uk().name << " packs A with the generic loop";
+  expect_documented_a_panels(uk().pack_a, uk().mr, uk().name);
+}
+
+// The AVX-512 kernel's packer is AVX2 code: checked wherever AVX2 runs, not only on AVX-512.
+TEST(SgemmPackA, Avx2PackersWriteTheDocumentedLayoutForEveryPanelHeight) {
+  if (!cpu_features().has_avx2_fma()) GTEST_SKIP() << "needs AVX2";
+  expect_documented_a_panels(f32_gemm_pack_a6_avx2, 6, "f32_gemm_pack_a6_avx2");
+  expect_documented_a_panels(f32_gemm_pack_a14_avx2, 14, "f32_gemm_pack_a14_avx2");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, SgemmVariant, ::testing::Range(0, static_cast<int>(sgemm_ukernels().size())),

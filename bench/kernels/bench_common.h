@@ -65,20 +65,19 @@ inline double fma_peak_gflops(int64_t (*loop)(int64_t, float*)) {
 // shared VM does not hold through a 25 ms GEMM (here a 30 ms FMA loop ran 5-8% below it); run in
 // turn, both see the same clock and the same neighbours.
 template <typename Fn>
-double share_of_alternated_loop(Fn&& fn, double flops, int64_t (*loop)(int64_t, float*), double budget) {
+double share_of_alternated_loop(Fn&& fn, double flops, int64_t (*loop)(int64_t, float*), double peak_gflops,
+                                double budget) {
   float sink[16];
-  const double t0 = thread_cpu_seconds();
-  const double flops_per_iteration = static_cast<double>(loop(100'000, sink)) / 100'000;
-  const double loop_rate = flops_per_iteration * 100'000 / (thread_cpu_seconds() - t0);  // flops/s
-  fn();
+  const double flops_per_iteration = static_cast<double>(loop(1, sink));
   std::vector<double> shares;
   const auto start = Clock::now();
   while (shares.size() < 5 || (seconds_since(start) < budget && shares.size() < 1000)) {
     const auto a = Clock::now();
     fn();
     const double t = seconds_since(a);
+    // As many iterations as the measured peak runs in t: the loop lasts about as long as fn did.
     const auto b = Clock::now();
-    const int64_t done = loop(std::max<int64_t>(1, static_cast<int64_t>(t * loop_rate / flops_per_iteration)), sink);
+    const int64_t done = loop(std::max<int64_t>(1, static_cast<int64_t>(t * peak_gflops * 1e9 / flops_per_iteration)), sink);
     shares.push_back((flops / t) / (static_cast<double>(done) / seconds_since(b)));
   }
   std::sort(shares.begin(), shares.end());

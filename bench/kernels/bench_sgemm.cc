@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
           std::snprintf(cpu, sizeof cpu, "%.1f (%.0f%%)", gc, 100 * gc / top);
           if (loop)
             std::snprintf(alternated, sizeof alternated, "%.0f%%",
-                          100 * share_of_alternated_loop(unpacked, flops, loop, budget));
+                          100 * share_of_alternated_loop(unpacked, flops, loop, peak, budget));
         }
         char row[400];
         std::snprintf(row, sizeof row,

@@ -549,7 +549,7 @@ template <typename Setup>
 void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float* y_all, float pad,
                         ConvDirectPackRowFn pack_row, ConvDirectDwTileFn fn, const int64_t* tap_off, int64_t taps,
                         ThreadPool* pool, const Setup& setup, const float* divisors = nullptr,
-                        ConvDirectDwRowFn dw3x3_row = nullptr) {
+                        ConvDirectDwRowFn dw3x3_row = nullptr, ConvDirectUnpackFn unpack = nullptr) {
   constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
   constexpr int64_t kBandFloats = 24 * 1024;
   const int64_t plane = p.in_h * p.in_w, row = p.Wp * B, reach = (p.KH - 1) * p.dh + 1;
@@ -560,7 +560,10 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   // Blocked 3x3 depthwise windows run whole output rows (ConvDirectDwRow) instead of 8-pixel tiles:
   // 144 channels at 56x56 0.36 -> 0.27 ms, 96 at 112x112 stride 2 0.47 -> 0.41. Rows shorter than
   // a tile stay on the tiles (960 at 7x7: 0.13 ms on tiles, 0.14 in rows).
-  const bool rows_3x3 = dw3x3_row && p.y_blocked && p.KH == 3 && p.KW == 3 && p.dh == 1 && p.dw == 1 &&
+  // An NCHW y takes each row through a blocked row buffer and `unpack`: with the band copy below,
+  // ShuffleNet's NCHW depthwise convolutions went from 1.09 to 0.98 x the time of the blocked
+  // path with its two reorders (136 channels at 28x28), 1.12 -> 0.94 (544 at 7x7).
+  const bool rows_3x3 = dw3x3_row && (p.y_blocked || unpack) && p.KH == 3 && p.KW == 3 && p.dh == 1 && p.dw == 1 &&
                         (p.sw == 1 || p.sw == 2) && p.OW >= kConvDirectDwPixels;
   // A blocked input is read where it lies (dw3x3_rows_in_place), not copied into bands: 96
   // channels at 112x112 stride 2 0.34 -> 0.24 ms, 32 at 112x112 0.32 -> 0.24, 144 at 56x56
@@ -569,6 +572,9 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float, CacheLineAllocator<float>> buffer;  // 32-byte loads must not straddle lines
     thread_local std::vector<float, CacheLineAllocator<float>> zeros;
+    thread_local std::vector<float, CacheLineAllocator<float>> band_copy;  // an NCHW band's rows as blocks
+    thread_local std::vector<float, CacheLineAllocator<float>> y_row;  // one blocked output row, for an NCHW y
+    if (rows_3x3 && !p.y_blocked && y_row.size() < static_cast<size_t>(p.OW * B)) y_row.resize(static_cast<size_t>(p.OW * B));
     if (rows_in_place) {
       if (zeros.size() < static_cast<size_t>(p.W * B)) zeros.assign(static_cast<size_t>(p.W * B), 0.0f);  // never written
     } else {
@@ -600,6 +606,16 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         continue;
       }
       const float* rows = in_place ? x + hp0 * row : xb;  // what the tiles read: band row 0 first
+      // An NCHW band's rows lie back to back in each plane: one row copy over all of them runs in
+      // whole vectors where the rows alone are short (7 or 14 pixels: a third of a 7x7 depthwise
+      // convolution went to the copy's scalar tail).
+      const int64_t h_lo = std::clamp<int64_t>(hp0 - p.pt, 0, p.H), h_hi = std::clamp<int64_t>(hp1 - p.pt, h_lo, p.H);
+      const bool whole_rows = !in_place && !p.x_blocked && p.W == p.in_w && p.W < 64;
+      if (whole_rows) {
+        if (band_copy.size() < static_cast<size_t>((h_hi - h_lo) * p.W * B))
+          band_copy.resize(static_cast<size_t>((h_hi - h_lo) * p.W * B));
+        pack_row(x + h_lo * p.in_w, plane, 1, cn, (h_hi - h_lo) * p.W, band_copy.data(), B, 0);
+      }
       for (int64_t hp = in_place ? hp1 : hp0; hp < hp1; ++hp) {
         float* dst = xb + (hp - hp0) * row;
         const int64_t h = hp - p.pt;
@@ -609,24 +625,26 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
         }
         std::fill(dst, dst + p.pl * B, pad);
         std::fill(dst + (p.pl + p.W) * B, dst + row, pad);
-        if (p.x_blocked) {
-          std::memcpy(dst + p.pl * B, x + h * p.in_w * B, sizeof(float) * p.W * B);
-          continue;
+        if (p.x_blocked || whole_rows) {
+          const float* src = p.x_blocked ? x + h * p.in_w * B : band_copy.data() + (h - h_lo) * p.W * B;
+          std::memcpy(dst + p.pl * B, src, sizeof(float) * p.W * B);
+        } else {
+          pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
         }
-        pack_row(x + h * p.in_w, plane, 1, cn, p.W, dst + p.pl * B, B, 0);
         if (pad != 0.0f && cn < B)  // pack_row zero-fills the channels past C
           for (int64_t w = 0; w < p.W; ++w) std::fill(dst + (p.pl + w) * B + cn, dst + (p.pl + w + 1) * B, pad);
       }
       tile.cols = static_cast<int>(cn);
       setup(tile, n, cb);
       const float* z_block = tile.z;
-      if (rows_3x3) {
+      if (rows_3x3 && (p.y_blocked || !z_block)) {  // the row kernel reads a blocked z only
         ConvDirectDwRow r{{}, p.OW, static_cast<int>(p.sw), tile.w, tile.bias, nullptr, nullptr, tile.act};
         for (int64_t oh = r0; oh < r1; ++oh) {
           for (int kh = 0; kh < 3; ++kh) r.rows[kh] = rows + ((oh - r0) * p.sh + kh) * row;
-          r.y = y + oh * p.OW * B;
+          r.y = p.y_blocked ? y + oh * p.OW * B : y_row.data();
           r.z = z_block ? z_block + oh * p.OW * B : nullptr;
           dw3x3_row(r);
+          if (!p.y_blocked) unpack(y_row.data(), p.OW, cn, y + oh * p.OW, p.P);
         }
         continue;
       }
@@ -696,7 +714,7 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
                        tile.z = a.z ? a.z + (n * p.y_channels + cb * B) * p.P : nullptr;
                        tile.act = post ? ConvActivation{} : a.act;
                      },
-                     nullptr, v.dw3x3_row);
+                     nullptr, v.dw3x3_row, v.unpack);
   if (post)
     ThreadPool::parallel_for(pool, a.batch * p.y_channels, std::max<int64_t>(1, 4096 / p.P), [&](int64_t c0, int64_t c1) {
       apply_conv_activation(a.act, nullptr, a.y + c0 * p.P, (c1 - c0) * p.P);

@@ -90,14 +90,17 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
   const int64_t K = Cg * g.kernel_size();
   const bool pointwise = conv_is_pointwise(g), two_d = im2col_2d_supports(g);
   const bool fused_act = a.act.fits_sgemm_epilogue();
+  const bool shuffled = a.shuffle_output && a.group > 1 && Mg > 1;
+  const int64_t ldy = shuffled ? a.group * P : P;
 
   auto job = [&](int64_t ng, float* col, ThreadPool* inner) {
     const int64_t n = ng / a.group, gi = ng % a.group;
     const float* xg = a.x + (n * a.in_channels + gi * Cg) * in_size;
     const float* wg = a.w + gi * Mg * K;
-    const int64_t y_off = (n * a.out_channels + gi * Mg) * P;
-    float* yg = a.y + y_off;
-    const float* zg = a.z ? a.z + y_off : nullptr;
+    const int64_t z_off = (n * a.out_channels + gi * Mg) * P;
+    // Shuffled, the group's rows interleave with the other groups' rows.
+    float* yg = a.y + (shuffled ? (n * a.out_channels + gi) * P : z_off);
+    const float* zg = a.z ? a.z + z_off : nullptr;
     const float* cols = xg;
     if (!pointwise && !two_d) {
       im2col_3d_ref<float>(g, Cg, xg, col);
@@ -119,17 +122,18 @@ void conv_f32(const ConvF32Args& a, float* workspace, ThreadPool* pool) {
         im2col_2d_pack_f32(g, xg, p0, kc, j0, nc, nr, dst);
       };
       if (pw)
-        sgemm_custom_b(*pw, P, pack, yg, P, inner, ep);
+        sgemm_custom_b(*pw, P, pack, yg, ldy, inner, ep);
       else
-        sgemm_custom_b(Mg, P, K, wg, K, pack, yg, P, inner, ep);
+        sgemm_custom_b(Mg, P, K, wg, K, pack, yg, ldy, inner, ep);
     } else if (pw) {
-      sgemm_packed_a(*pw, P, cols, P, yg, P, inner, ep);
+      sgemm_packed_a(*pw, P, cols, P, yg, ldy, inner, ep);
     } else {
-      sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, P, inner, ep);
+      sgemm(false, false, Mg, P, K, 1.0f, wg, K, cols, P, 0.0f, yg, ldy, inner, ep);
     }
     if (!fused_act) {
       ThreadPool::parallel_for(inner, Mg, std::max<int64_t>(1, 4096 / P), [&](int64_t m0, int64_t m1) {
-        apply_conv_activation(a.act, zg ? zg + m0 * P : nullptr, yg + m0 * P, (m1 - m0) * P);
+        if (!shuffled) return apply_conv_activation(a.act, zg ? zg + m0 * P : nullptr, yg + m0 * P, (m1 - m0) * P);
+        for (int64_t m = m0; m < m1; ++m) apply_conv_activation(a.act, zg ? zg + m * P : nullptr, yg + m * ldy, P);
       });
     }
   };

@@ -52,6 +52,10 @@ struct ConvF32Args {
   float* y = nullptr;           // [batch, M, out...]
   ConvActivation act;
   const ConvPackedWeights* packed_w = nullptr;  // w packed by conv_f32_pack_weights, or null
+  // Y leaves channel-shuffled over the groups (ShuffleNet's Reshape [N, group, M / group, ...],
+  // Transpose of the two, Reshape back, fused): channel gi * (M / group) + i of the convolution is
+  // written as channel i * group + gi. Z is read in the convolution's own channel order.
+  bool shuffle_output = false;
 };
 
 // Floats of scratch conv_f32 needs for `args` on a pool of `threads` threads (0 when none).

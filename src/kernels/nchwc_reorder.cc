@@ -14,13 +14,18 @@ constexpr int64_t kPixelChunk = 256;
 }  // namespace
 
 void nchwc_reorder_in_f32(const float* x, int64_t N, int64_t C, int64_t HW, float* y, ThreadPool* pool) {
-  const int64_t Cp = nchwc_padded_channels(C), chunks = (HW + kPixelChunk - 1) / kPixelChunk;
-  // The direct convolution's row copy is this transpose with the plane as one row.
+  const int64_t Cp = nchwc_padded_channels(C), Cb = Cp / kNchwcBlock, chunks = (HW + kPixelChunk - 1) / kPixelChunk;
+  // The direct convolution's row copy is this transpose with the plane as one row. A task moves
+  // one block's 8 planes, as many read streams as the way out has write streams: all C planes at
+  // once took 75-89 us for 112 channels at 56x56, 65-68 us by blocks (no change at 28x28).
   const ConvDirectPackRowFn pack_row = conv_direct_selected_variant().pack_row;
-  ThreadPool::parallel_for(pool, N * chunks, 1, [&](int64_t t0, int64_t t1) {
+  ThreadPool::parallel_for(pool, N * Cb * chunks, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t n = t / chunks, p0 = t % chunks * kPixelChunk, len = std::min(kPixelChunk, HW - p0);
-      pack_row(x + n * C * HW + p0, HW, 1, C, len, y + n * Cp * HW + p0 * kNchwcBlock, kNchwcBlock, HW * kNchwcBlock);
+      const int64_t nb = t / chunks, n = nb / Cb, cb = nb % Cb;
+      const int64_t p0 = t % chunks * kPixelChunk, len = std::min(kPixelChunk, HW - p0);
+      const int64_t c0 = cb * kNchwcBlock, cn = std::min(kNchwcBlock, C - c0);
+      pack_row(x + (n * C + c0) * HW + p0, HW, 1, cn, len, y + (nb * HW + p0) * kNchwcBlock, kNchwcBlock,
+               HW * kNchwcBlock);
     }
   });
 }

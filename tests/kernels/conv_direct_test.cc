@@ -106,51 +106,87 @@ TEST_P(ConvDirectVariantTest, LongKIsRunInChunks) {
   }
 }
 
+// conv_direct_dw_f32 (NCHW in and out) on `base`'s window with C channels redrawn, against the
+// reference per channel.
+void check_depthwise(Problem base, int64_t C, Kind kind, bool bias, bool z, std::mt19937& rng,
+                     const ConvDirectVariant& variant) {
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  ConvDirectArgs& a = base.args;
+  a.in_channels = a.out_channels = C;
+  a.act.kind = kind;
+  const int64_t P = a.win.out_size(), ks = a.win.kernel_size(), in_size = a.win.in_size();
+  base.x.resize(a.batch * C * in_size);
+  base.w.resize(C * ks);
+  base.bias.resize(bias ? C : 0);
+  base.z.resize(z ? a.batch * C * P : 0);
+  for (auto* v : {&base.x, &base.w, &base.bias, &base.z})
+    for (float& e : *v) e = value(rng);
+  a.x = base.x.data(), a.w = base.w.data();
+  a.bias = base.bias.empty() ? nullptr : base.bias.data();
+  a.z = base.z.empty() ? nullptr : base.z.data();
+  a.variant = &variant;
+  std::vector<float> got(a.batch * C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN);
+  a.y = got.data();
+  conv_direct_dw_f32(a, ws.data(), nullptr);
+  std::vector<double> col(conv_col_size(a.win, 1)), want(P), mag(P);
+  for (int64_t n = 0; n < a.batch; ++n)
+    for (int64_t c = 0; c < C; ++c) {
+      std::vector<double> x(in_size), xa(in_size), w(ks), wa(ks);
+      for (int64_t e = 0; e < in_size; ++e) x[e] = base.x[(n * C + c) * in_size + e], xa[e] = std::fabs(x[e]);
+      for (int64_t e = 0; e < ks; ++e) w[e] = base.w[c * ks + e], wa[e] = std::fabs(w[e]);
+      const double b = a.bias ? a.bias[c] : 0.0, ba = std::fabs(b);
+      conv_3d_ref<double>(a.win, 1, 1, x.data(), w.data(), &b, want.data(), col.data());
+      conv_3d_ref<double>(a.win, 1, 1, xa.data(), wa.data(), &ba, mag.data(), col.data());
+      for (int64_t q = 0; q < P; ++q) {
+        const int64_t at = (n * C + c) * P + q;
+        const double zv = a.z ? a.z[at] : 0.0;
+        ASSERT_NEAR(got[at], activate(a.act, want[q] + zv), 4e-7 * (ks + 2) * (mag[q] + std::fabs(zv)) + 1e-6)
+            << variant.name << " " << base.text << " C " << C << " act " << int(a.act.kind) << " z " << z
+            << " channel " << c << " pixel " << q;
+      }
+    }
+}
+
 // Depthwise on the blocked copy: channel counts around the block of 8 (a ragged last block),
 // every in-tile activation and a post-pass one, residual, strides, dilations, asymmetric pads,
 // pixel counts that leave the last 8-pixel tile ragged; against the reference per channel.
 TEST_P(ConvDirectVariantTest, DepthwiseMatchesReference) {
   std::mt19937 rng(31 + GetParam());
-  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
   for (int i = 0; i < 150; ++i) {
     Problem base = random_problem(rng, i);  // its window; channels and filters are redrawn
-    ConvDirectArgs& a = base.args;
     const int64_t C = 8 + rng() % 33;
-    a.in_channels = a.out_channels = C;
-    a.act.kind = kinds[i % 5];
-    const int64_t P = a.win.out_size(), ks = a.win.kernel_size(), in_size = a.win.in_size();
-    base.x.resize(a.batch * C * in_size);
-    base.w.resize(C * ks);
-    base.bias.resize(rng() % 2 ? C : 0);
-    base.z.resize(rng() % 2 ? a.batch * C * P : 0);
-    for (auto* v : {&base.x, &base.w, &base.bias, &base.z})
-      for (float& e : *v) e = value(rng);
-    a.x = base.x.data(), a.w = base.w.data();
-    a.bias = base.bias.empty() ? nullptr : base.bias.data();
-    a.z = base.z.empty() ? nullptr : base.z.data();
-    a.variant = &variant();
-    std::vector<float> got(a.batch * C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN);
-    a.y = got.data();
-    conv_direct_dw_f32(a, ws.data(), nullptr);
-    std::vector<double> col(conv_col_size(a.win, 1)), want(P), mag(P);
-    for (int64_t n = 0; n < a.batch; ++n)
-      for (int64_t c = 0; c < C; ++c) {
-        std::vector<double> x(in_size), xa(in_size), w(ks), wa(ks);
-        for (int64_t e = 0; e < in_size; ++e) x[e] = base.x[(n * C + c) * in_size + e], xa[e] = std::fabs(x[e]);
-        for (int64_t e = 0; e < ks; ++e) w[e] = base.w[c * ks + e], wa[e] = std::fabs(w[e]);
-        const double b = a.bias ? a.bias[c] : 0.0, ba = std::fabs(b);
-        conv_3d_ref<double>(a.win, 1, 1, x.data(), w.data(), &b, want.data(), col.data());
-        conv_3d_ref<double>(a.win, 1, 1, xa.data(), wa.data(), &ba, mag.data(), col.data());
-        for (int64_t q = 0; q < P; ++q) {
-          const int64_t at = (n * C + c) * P + q;
-          const double zv = a.z ? a.z[at] : 0.0;
-          ASSERT_NEAR(got[at], activate(a.act, want[q] + zv), 4e-7 * (ks + 2) * (mag[q] + std::fabs(zv)) + 1e-6)
-              << variant().name << " " << base.text << " C " << C << " act " << int(a.act.kind) << " channel " << c
-              << " pixel " << q;
+    const bool bias = rng() % 2, z = rng() % 2;
+    check_depthwise(base, C, kinds[i % 5], bias, z, rng, variant());
+  }
+}
+
+// 3x3 windows (ShuffleNet's and MobileNet's) wide enough for whole output rows, which an NCHW y
+// takes through a row buffer, and tall enough for several bands of input rows; strides 1 and 2,
+// pads 1 and asymmetric, ragged channel blocks, with and without a residual (which the rows leave
+// to the tiles).
+TEST_P(ConvDirectVariantTest, Depthwise3x3RowsMatchReference) {
+  std::mt19937 rng(37 + GetParam());
+  const Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu, Kind::kSigmoid};
+  const int64_t sizes[][2] = {{9, 9}, {7, 20}, {28, 28}, {14, 14}, {100, 60}, {3, 17}};
+  int i = 0;
+  for (const auto& hw : sizes)
+    for (int64_t stride : {1, 2})
+      for (int64_t pad_end : {1, 0}) {
+        Problem base;
+        Window3d& g = base.args.win;
+        for (int d = 1; d < 3; ++d) {
+          g.in[d] = hw[d - 1], g.kernel[d] = 3, g.stride[d] = stride, g.pad_begin[d] = 1, g.pad_end[d] = pad_end;
+          g.out[d] = (g.in[d] + 1 + pad_end - 3) / stride + 1;
+        }
+        base.args.batch = 1 + i % 2;
+        base.text = "in " + std::to_string(hw[0]) + "x" + std::to_string(hw[1]) + " stride " + std::to_string(stride) +
+                    " pad_end " + std::to_string(pad_end);
+        for (int64_t C : {8, 13, 24}) {
+          check_depthwise(base, C, kinds[i % 5], i % 3 != 0, i % 4 == 1, rng, variant());
+          ++i;
         }
       }
-  }
 }
 
 // Max pooling on the blocked copy against the reference, per plane: strides, asymmetric pads

@@ -149,7 +149,23 @@ def _grouped():
     return model, feeds, ({"x", "z"}, {"y", "s"})
 
 
-CASES = {"chain": _chain, "grouped": _grouped, "residual": _residual, "concat_and_readers": _concat_and_readers,
+def _shuffle_unit():
+    """ShuffleNet's unit: grouped 1x1 convolutions whose groups are not whole blocks (NCHW), a
+    channel shuffle, and between them a depthwise 3x3 with an NCHW input: it stays NCHW (a
+    ReorderInput and a ReorderOutput around it would cost as much as it does), so nothing is
+    reordered."""
+    nodes = [_conv("x", "w1", "a", k=1, group=4), helper.make_node("Relu", ["a"], ["ra"]),
+             helper.make_node("Reshape", ["ra", "s5"], ["r5"]),
+             helper.make_node("Transpose", ["r5"], ["t5"], perm=[0, 2, 1, 3, 4]),
+             helper.make_node("Reshape", ["t5", "s4"], ["sh"]), _conv("sh", "w2", "d", group=32),
+             _conv("d", "w3", "y", k=1, group=4)]
+    inits = [_w("w1", 32, 6, 1), _b("b1", 32), _w("w2", 32, 1, 3), _b("b2", 32), _w("w3", 24, 8, 1), _b("b3", 24),
+             numpy_helper.from_array(np.array([1, 4, 8, 14, 14], np.int64), "s5"),
+             numpy_helper.from_array(np.array([1, 32, 14, 14], np.int64), "s4")]
+    return _model(nodes, [_vi("x", [1, 24, 14, 14])], [_vi("y", None)], inits), {"x": _f32(1, 24, 14, 14)}, (set(), set())
+
+
+CASES = {"chain": _chain, "shuffle_unit": _shuffle_unit, "grouped": _grouped, "residual": _residual, "concat_and_readers": _concat_and_readers,
          "first_layer": _first_layer, "batch_norm": _batch_norm, "dynamic_batch": lambda: _chain("batch")}
 
 

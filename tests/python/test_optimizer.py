@@ -192,6 +192,31 @@ def _matmul_scale():
     return "MatMulScaleFusion", model, feeds, "FusedMatMul", ["MatMul", "Transpose", "Div"]
 
 
+def _conv_channel_shuffle(act=None, kernel=1, residual=False, shuffle_groups=4):
+    # ShuffleNet's unit: grouped Conv (+ activation, + residual), then Reshape -> Transpose -> Reshape.
+    n, c, m, groups, hw = 2, 24, 32, 4, 7
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], group=groups, pads=[kernel // 2] * 4)]
+    last = "c"
+    if residual:
+        nodes.append(helper.make_node("Add", ["c", "z"], ["cz"]))
+        last = "cz"
+    if act:
+        nodes.append(helper.make_node(act, [last], ["a"]))
+        last = "a"
+    nodes += [helper.make_node("Reshape", [last, "s5"], ["r"]),
+              helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 1, 3, 4]),
+              helper.make_node("Reshape", ["t", "s4"], ["y"])]
+    inits = [_const("w", _f32(m, c // groups, kernel, kernel)), _const("b", _f32(m)),
+             _const("s5", np.array([n, shuffle_groups, m // shuffle_groups, hw, hw], np.int64)),
+             _const("s4", np.array([n, m, hw, hw], np.int64))]
+    inputs, feeds = [_vi("x", [n, c, hw, hw])], {"x": _f32(n, c, hw, hw)}
+    if residual:
+        inputs.append(_vi("z", [n, m, hw, hw]))
+        feeds["z"] = _f32(n, m, hw, hw)
+    model = _model(nodes, inputs, [_vi("y", None)], inits)
+    return "ConvChannelShuffleFusion", model, feeds, "ConvChannelShuffle", ["Transpose"]
+
+
 CASES = {
     "conv_bn": _conv_bn,
     "conv_mul": lambda: _conv_mul_add("Mul", "ConvMulFusion"),
@@ -222,6 +247,10 @@ CASES = {
     "skip_layer_norm": lambda: _skip_layer_norm(False),
     "skip_layer_norm_keeps_sum": lambda: _skip_layer_norm(True),
     "matmul_transpose_scale": _matmul_scale,
+    "conv_channel_shuffle": _conv_channel_shuffle,
+    "conv_relu_channel_shuffle_3x3": lambda: _conv_channel_shuffle("Relu", kernel=3),
+    "conv_sigmoid_channel_shuffle": lambda: _conv_channel_shuffle("Sigmoid"),  # activation after the GEMM
+    "conv_add_relu_channel_shuffle": lambda: _conv_channel_shuffle("Relu", residual=True),
 }
 
 
@@ -283,6 +312,14 @@ def test_intermediate_with_another_reader_is_not_fused(tmp_path):
     feeds = {"x": _f32(1, 2, 4, 4)}
     out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
     assert ops["Relu"] == 1 and ops["FusedConv"] == 0
+    for e, o in zip(_run_ort(model, feeds), out):
+        np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+def test_a_shuffle_over_other_groups_than_the_conv_is_not_fused(tmp_path):
+    _, model, feeds, _, _ = _conv_channel_shuffle(shuffle_groups=2)
+    out, ops = _run_onyxrt(model, feeds, 2, tmp_path=tmp_path)
+    assert ops["ConvChannelShuffle"] == 0 and ops["Transpose"] == 1, ops
     for e, o in zip(_run_ort(model, feeds), out):
         np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
 

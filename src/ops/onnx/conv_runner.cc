@@ -63,7 +63,7 @@ void run_float(const ConvConfig& cfg, const ConvShapes& s, const float* x, const
   kernels::ConvF32Args a;
   a.win = s.win;
   a.batch = s.N, a.in_channels = s.C, a.out_channels = s.M, a.group = cfg.group;
-  a.x = x, a.w = w, a.bias = b, a.z = z, a.y = y, a.act = cfg.act;
+  a.x = x, a.w = w, a.bias = b, a.z = z, a.y = y, a.act = cfg.act, a.shuffle_output = cfg.shuffle_output;
   if (cfg.packed_w && cfg.packed_from == w) a.packed_w = cfg.packed_w.get();
   ThreadPool* pool = ctx.thread_pool();
   const int64_t ws = kernels::conv_f32_workspace_size(a, pool ? pool->num_threads() : 1);
@@ -221,7 +221,8 @@ void run_conv(const ConvConfig& cfg, KernelContext& ctx, int z_input) {
   const Tensor& W = ctx.required_input(1);
   const Tensor* B = ctx.input(2);
   const Tensor* Z = z_input >= 0 ? ctx.input(z_input) : nullptr;
-  if (!conv_dtype_supported(X.dtype())) unsupported_type(node, 0, X.dtype());
+  if (!conv_dtype_supported(X.dtype()) || (cfg.shuffle_output && X.dtype() == DataType::Double))
+    unsupported_type(node, 0, X.dtype());
   const ConvShapes s = check_shapes(cfg, node, X, W, B, Z);
   Tensor& Y = ctx.allocate_output_uninitialized(0, X.dtype(), s.out);
   if (Y.size() == 0) return;

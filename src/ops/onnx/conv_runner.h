@@ -17,6 +17,7 @@ struct ConvConfig {
   WindowAttributes attrs;
   int64_t group = 1;
   kernels::ConvActivation act;
+  bool shuffle_output = false;  // kernels::ConvF32Args::shuffle_output (not for double)
   // Float filters packed at session creation (prepack_conv), and the constant they came from:
   // used only when a call's W is that very tensor.
   std::shared_ptr<const kernels::ConvPackedWeights> packed_w;

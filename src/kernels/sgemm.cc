@@ -33,7 +33,7 @@ namespace {
 
 constexpr std::align_val_t kAlign{64};
 constexpr int kMaxTile = 16 * 64;  // floats; every MR x NR in the list fits
-constexpr int kMaxGemvPanel = 64;  // widest NR a gemv_panel companion may have
+constexpr int kGemvPanel = 16;  // the panel width of a gemv_panel companion (kernels/sgemm_gemv.h)
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -334,22 +334,26 @@ void gemv_columns_panel(const Problem& p, const float* a, int64_t j0, int64_t j1
     // 10.8 -> 12.8 GB/s (onnxruntime 13.1), AlexNet's 9216 -> 4096 11.7 -> 14.7 (13.9), ResNet-50's
     // 2048 -> 1000 17 -> 29.
     const int64_t first = j0 / NR, panels = ceil_div(j1 - j0, NR);
-    std::vector<float> acc(static_cast<size_t>(panels * NR), 0.0f);
+    std::vector<float> partials(static_cast<size_t>(panels * 4 * NR), 0.0f);
     for (int64_t p0 = 0; p0 < p.K; p0 += g.kc) {
       GemvPanelArgs block = g;
       block.K = block.kc = std::min(g.kc, p.K - p0);
       block.a = a + p0;
       block.packed = g.packed + p0 * g.npad;
       for (int64_t q = 0; q < panels; ++q) {
-        block.init = acc.data() + q * NR;
-        p.uk->gemv_panel(block, (first + q) * NR, NR, acc.data() + q * NR);
+        block.partials = partials.data() + q * 4 * NR;
+        p.uk->gemv_panel(block, (first + q) * NR, NR, nullptr);
       }
     }
-    for (int64_t q = 0; q < panels; ++q) store((first + q) * NR, acc.data() + q * NR);
+    for (int64_t q = 0; q < panels; ++q) {
+      float acc[kGemvPanel];
+      gemv_panel16_total(partials.data() + q * 4 * NR, NR, acc);
+      store((first + q) * NR, acc);
+    }
     return;
   }
   for (int64_t jb = j0; jb < j1; jb += NR) {
-    float acc[kMaxGemvPanel];
+    float acc[kGemvPanel];
     p.uk->gemv_panel(g, jb, std::min<int64_t>(NR, p.N - jb), acc);
     store(jb, acc);
   }
@@ -362,7 +366,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
   for (int64_t k = 0; k < p.K; ++k) a[k] = p.alpha * p.A[k * step];
   const int NR = p.uk->nr;
   auto columns = [&](int64_t j0, int64_t j1) {
-    if (p.uk->gemv_panel && NR <= kMaxGemvPanel) return gemv_columns_panel(p, a.data(), j0, j1);
+    if (p.uk->gemv_panel && NR == kGemvPanel) return gemv_columns_panel(p, a.data(), j0, j1);
     if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
     if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
     throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);

@@ -1,6 +1,7 @@
 // Row vector times B (M == 1: classifier heads, single-token decoding) for one 16-column panel,
-// compiled for AVX2+FMA. Each column sums a[k] * b[k] in k order with one fused multiply-add per
-// step, whether B is plain or pre-packed, so the two give bitwise the same result.
+// compiled for AVX2+FMA. Each column keeps four partial sums, over k mod 4 (each a chain of fused
+// multiply-adds in k order), added as (s0 + s1) + (s2 + s3) at the end, whether B is plain,
+// transposed or pre-packed, so all give bitwise the same result.
 #pragma once
 #include <cstdint>
 
@@ -17,12 +18,19 @@ struct GemvPanelArgs {
   const float* packed = nullptr;
   int64_t kc = 0;
   int64_t npad = 0;
-  // Set: the 16 sums start from init[0..16) instead of zero, so that a caller can run K one
-  // block at a time and keep each column's chain of multiply-adds, in k order, across blocks.
-  const float* init = nullptr;
+  // Set: the partial sums [4 phases][16 columns] start from here instead of zero and are written
+  // back here, not added up into `out`: a caller runs K one block at a time (blocks of a multiple
+  // of 4), then adds them up with gemv_panel16_total.
+  float* partials = nullptr;
 };
 
 // out[j] = sum over k of a[k] * B[k][jb + j] for j < cols (cols <= 16).
 void f32_gemv_panel16_avx2(const GemvPanelArgs& args, int64_t jb, int64_t cols, float* out);
+
+// The sums of GemvPanelArgs::partials as the panel adds them: out[j] = (p0 + p1) + (p2 + p3).
+inline void gemv_panel16_total(const float* partials, int64_t cols, float* out) {
+  for (int64_t j = 0; j < cols; ++j)
+    out[j] = (partials[j] + partials[16 + j]) + (partials[32 + j] + partials[48 + j]);
+}
 
 }  // namespace onyxrt::kernels

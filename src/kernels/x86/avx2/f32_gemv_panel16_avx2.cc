@@ -7,41 +7,66 @@
 #include "kernels/sgemm_gemv.h"
 
 namespace onyxrt::kernels {
+namespace {
+
+// lo[q] / hi[q] += a[k] * row k (16 floats at b + k * step) for the k of phase q = k mod 4.
+inline void run_rows(const float* a, const float* b, int64_t step, int64_t K, bool aligned, __m256 lo[4],
+                     __m256 hi[4]) {
+  auto load = [aligned](const float* p) { return aligned ? _mm256_load_ps(p) : _mm256_loadu_ps(p); };
+  int64_t k = 0;
+  for (; k + 4 <= K; k += 4)
+    for (int q = 0; q < 4; ++q) {
+      const __m256 ak = _mm256_broadcast_ss(a + k + q);
+      const float* row = b + (k + q) * step;
+      lo[q] = _mm256_fmadd_ps(ak, load(row), lo[q]);
+      hi[q] = _mm256_fmadd_ps(ak, load(row + 8), hi[q]);
+    }
+  for (; k < K; ++k) {
+    const __m256 ak = _mm256_broadcast_ss(a + k);
+    const float* row = b + k * step;
+    lo[k % 4] = _mm256_fmadd_ps(ak, load(row), lo[k % 4]);
+    hi[k % 4] = _mm256_fmadd_ps(ak, load(row + 8), hi[k % 4]);
+  }
+}
+
+}  // namespace
 
 void f32_gemv_panel16_avx2(const GemvPanelArgs& g, int64_t jb, int64_t cols, float* out) {
-  __m256 acc0 = g.init ? _mm256_loadu_ps(g.init) : _mm256_setzero_ps();
-  __m256 acc1 = g.init ? _mm256_loadu_ps(g.init + 8) : _mm256_setzero_ps();
+  __m256 lo[4], hi[4];
+  for (int q = 0; q < 4; ++q) {
+    lo[q] = g.partials ? _mm256_loadu_ps(g.partials + 16 * q) : _mm256_setzero_ps();
+    hi[q] = g.partials ? _mm256_loadu_ps(g.partials + 16 * q + 8) : _mm256_setzero_ps();
+  }
   if (g.packed) {
-    for (int64_t p0 = 0; p0 < g.K; p0 += g.kc) {
+    for (int64_t p0 = 0; p0 < g.K; p0 += g.kc) {  // kc is a multiple of 4: the phases carry over
       const int64_t kc = g.K - p0 < g.kc ? g.K - p0 : g.kc;
-      const float* panel = g.packed + p0 * g.npad + (jb / 16) * kc * 16;
-      const float* a = g.a + p0;
-      for (int64_t k = 0; k < kc; ++k) {
-        const __m256 ak = _mm256_broadcast_ss(a + k);
-        acc0 = _mm256_fmadd_ps(ak, _mm256_load_ps(panel + k * 16), acc0);
-        acc1 = _mm256_fmadd_ps(ak, _mm256_load_ps(panel + k * 16 + 8), acc1);
-      }
+      run_rows(g.a + p0, g.packed + p0 * g.npad + (jb / 16) * kc * 16, 16, kc, true, lo, hi);
     }
   } else if (!g.trans_b && cols == 16) {
-    const float* b = g.B + jb;
-    for (int64_t k = 0; k < g.K; ++k) {
-      const __m256 ak = _mm256_broadcast_ss(g.a + k);
-      acc0 = _mm256_fmadd_ps(ak, _mm256_loadu_ps(b + k * g.ldb), acc0);
-      acc1 = _mm256_fmadd_ps(ak, _mm256_loadu_ps(b + k * g.ldb + 8), acc1);
-    }
+    run_rows(g.a, g.B + jb, g.ldb, g.K, false, lo, hi);
   } else {
     for (int64_t j = 0; j < cols; ++j) {
       const int64_t step = g.trans_b ? 1 : g.ldb;
       const float* b = g.trans_b ? g.B + (jb + j) * g.ldb : g.B + jb + j;
-      float sum = 0.0f;
-      for (int64_t k = 0; k < g.K; ++k) sum = std::fma(g.a[k], b[k * step], sum);
-      out[j] = sum;
+      float s[4] = {};
+      if (g.partials)
+        for (int q = 0; q < 4; ++q) s[q] = g.partials[16 * q + j];
+      for (int64_t k = 0; k < g.K; ++k) s[k % 4] = std::fma(g.a[k], b[k * step], s[k % 4]);
+      if (g.partials) {
+        for (int q = 0; q < 4; ++q) g.partials[16 * q + j] = s[q];
+      } else {
+        out[j] = (s[0] + s[1]) + (s[2] + s[3]);
+      }
     }
     return;
   }
+  if (g.partials) {
+    for (int q = 0; q < 4; ++q) _mm256_storeu_ps(g.partials + 16 * q, lo[q]), _mm256_storeu_ps(g.partials + 16 * q + 8, hi[q]);
+    return;
+  }
   alignas(32) float all[16];
-  _mm256_store_ps(all, acc0);
-  _mm256_store_ps(all + 8, acc1);
+  _mm256_store_ps(all, _mm256_add_ps(_mm256_add_ps(lo[0], lo[1]), _mm256_add_ps(lo[2], lo[3])));
+  _mm256_store_ps(all + 8, _mm256_add_ps(_mm256_add_ps(hi[0], hi[1]), _mm256_add_ps(hi[2], hi[3])));
   for (int64_t j = 0; j < cols; ++j) out[j] = all[j];
 }
 

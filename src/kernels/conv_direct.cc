@@ -638,7 +638,11 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       setup(tile, n, cb);
       const float* z_block = tile.z;
       if (rows_3x3 && (p.y_blocked || !z_block)) {  // the row kernel reads a blocked z only
-        ConvDirectDwRow r{{}, p.OW, static_cast<int>(p.sw), tile.w, tile.bias, nullptr, nullptr, tile.act};
+        // The row kernel reads 8 biases; an NCHW bias of a ragged last block has only cn.
+        float bias8[B] = {};
+        const float* bias = tile.bias;
+        if (bias && cn < B) bias = static_cast<const float*>(std::memcpy(bias8, tile.bias, sizeof(float) * cn));
+        ConvDirectDwRow r{{}, p.OW, static_cast<int>(p.sw), tile.w, bias, nullptr, nullptr, tile.act};
         for (int64_t oh = r0; oh < r1; ++oh) {
           for (int kh = 0; kh < 3; ++kh) r.rows[kh] = rows + ((oh - r0) * p.sh + kh) * row;
           r.y = p.y_blocked ? y + oh * p.OW * B : y_row.data();

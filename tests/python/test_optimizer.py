@@ -324,6 +324,25 @@ def test_a_shuffle_over_other_groups_than_the_conv_is_not_fused(tmp_path):
         np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
 
 
+def test_a_hand_made_conv_channel_shuffle_checks_its_groups():
+    w = _f32(6, 2, 1, 1)
+
+    def model(shuffle_groups):
+        node = helper.make_node("ConvChannelShuffle", ["x", "w"], ["y"], domain="com.onyxrt", name="shuffled",
+                                group=2, shuffle_groups=shuffle_groups)
+        graph = helper.make_graph([node], "g", [_vi("x", [1, 4, 3, 3])], [_vi("y", None)], [_const("w", w)])
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.onyxrt", 1)])
+        m.ir_version = 8
+        return m.SerializeToString()
+
+    x = _f32(1, 4, 3, 3)
+    got = onyxrt.InferenceSession(model(2)).run(None, {"x": x})[0]
+    conv = np.concatenate([np.einsum("oc,chw->ohw", w[3 * g:3 * g + 3, :, 0, 0], x[0, 2 * g:2 * g + 2]) for g in range(2)])
+    np.testing.assert_allclose(got[0], conv.reshape(2, 3, 3, 3).transpose(1, 0, 2, 3).reshape(6, 3, 3), rtol=1e-5, atol=1e-6)
+    with pytest.raises(Exception, match=r"shuffled.*shuffle_groups \(3\) must equal group \(2\)"):
+        onyxrt.InferenceSession(model(3))
+
+
 @pytest.mark.parametrize("name", ["bert_base", "gpt2_small", "vit_b_16", "resnet50", "mobilenet_v2"])
 def test_benchmark_model_at_level_99_matches_onnxruntime(name, tmp_path):
     path = f"{BENCH}/{name}.onnx"

@@ -448,6 +448,28 @@ ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels,
   return packed;
 }
 
+namespace {
+
+// [C][taps] -> [Cb][taps][8], zero past C.
+void pack_dw_weights_into(const float* w, int64_t C, int64_t taps, float* dst) {
+  constexpr int64_t B = kConvDirectChannelBlock;
+  for (int64_t cb = 0; cb < (C + B - 1) / B; ++cb)
+    for (int64_t j = 0; j < B; ++j) {
+      const int64_t c = cb * B + j;
+      for (int64_t k = 0; k < taps; ++k) dst[(cb * taps + k) * B + j] = c < C ? w[c * taps + k] : 0.0f;
+    }
+}
+
+}  // namespace
+
+ConvDirectWeights conv_direct_pack_dw_weights(const float* w, int64_t channels, int64_t kh, int64_t kw) {
+  ConvDirectWeights packed;
+  packed.out_channels = channels, packed.in_channels = 1, packed.kh = kh, packed.kw = kw;
+  packed.data.resize(static_cast<size_t>((channels + kConvDirectChannelBlock - 1) / kConvDirectChannelBlock * kConvDirectChannelBlock * kh * kw));
+  pack_dw_weights_into(w, channels, kh * kw, packed.data.data());
+  return packed;
+}
+
 int64_t conv_direct_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.out_channels, false, a.nchwc && !a.nchw_x, a.nchwc);
   return p.xp_floats + (a.packed_w ? 0 : p.w_floats) + p.pack_floats;
@@ -704,11 +726,12 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc, a.nchwc);
   if (a.batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
-  // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C.
-  float* w = workspace;
+  // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C: pre-packed, or here.
   const int64_t taps = p.KH * p.KW;
-  for (int64_t c = 0; c < p.Cb * B; ++c)
-    for (int64_t k = 0; k < taps; ++k) w[(c / B * taps + k) * B + c % B] = c < p.C ? a.w[c * taps + k] : 0.0f;
+  const ConvDirectWeights* pw = a.packed_w;
+  const bool prepacked = pw && pw->in_channels == 1 && pw->out_channels == p.C && pw->kh * pw->kw == taps;
+  if (!prepacked) pack_dw_weights_into(a.w, p.C, taps, workspace);
+  const float* w = prepacked ? pw->data.data() : workspace;
   const std::vector<int64_t> tap_off = tap_offsets(p);
   const bool post = !a.act.fits_sgemm_epilogue();
   run_blocked_planes(p, a.batch, a.x, a.y, 0.0f, v.pack_row, v.dw_tile, tap_off.data(), taps, pool,

@@ -228,6 +228,9 @@ struct ConvDirectWeights {
 // `nchwc` packs for ConvDirectArgs::nchwc with a blocked x (blocks of 8 channels for 1x1 windows too).
 ConvDirectWeights conv_direct_pack_weights(const float* w, int64_t out_channels, int64_t in_channels, int64_t kh,
                                            int64_t kw, bool nchwc = false);
+// Depthwise filters [C][1][kh][kw] as conv_direct_dw_f32 reads them ([C / 8][kh * kw][8], zero past
+// C; in_channels 1), for ConvDirectArgs::packed_w: packed once at session creation instead of per call.
+ConvDirectWeights conv_direct_pack_dw_weights(const float* w, int64_t channels, int64_t kh, int64_t kw);
 
 struct ConvDirectArgs {
   Window3d win;

@@ -128,6 +128,13 @@ void check_depthwise(Problem base, int64_t C, Kind kind, bool bias, bool z, std:
   std::vector<float> got(a.batch * C * P, NAN), ws(conv_direct_dw_workspace_size(a), NAN);
   a.y = got.data();
   conv_direct_dw_f32(a, ws.data(), nullptr);
+  // Filters packed ahead (as a session packs them) give the same bits as packing per call.
+  const ConvDirectWeights packed = conv_direct_pack_dw_weights(a.w, C, a.win.kernel[1], a.win.kernel[2]);
+  std::vector<float> again(got.size(), NAN);
+  ConvDirectArgs pa = a;
+  pa.packed_w = &packed, pa.w = nullptr, pa.y = again.data();
+  conv_direct_dw_f32(pa, ws.data(), nullptr);
+  ASSERT_EQ(0, std::memcmp(got.data(), again.data(), sizeof(float) * got.size())) << variant.name << " " << base.text;
   std::vector<double> col(conv_col_size(a.win, 1)), want(P), mag(P);
   for (int64_t n = 0; n < a.batch; ++n)
     for (int64_t c = 0; c < C; ++c) {

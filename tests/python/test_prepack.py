@@ -61,8 +61,8 @@ def _prepack_models():
                   {"x": _f32(3, 5, 40), "z": _f32(24, 6)}, 1))
     # Conv filters are the SGEMM's A operand, packed per group. A grouped 3x3 (patches packed
     # straight into B), a strided 1x1, a 3-D conv (column matrix) and a pointwise conv whose
-    # output feeds Add + Relu (FusedConv with a residual at level 2) are packed; a depthwise conv
-    # runs its own kernel and is not.
+    # output feeds Add + Relu (FusedConv with a residual at level 2) are packed, and so is the
+    # depthwise conv, for its own kernel's layout.
     wg = numpy_helper.from_array(_f32(8, 3, 3, 3) * 0.3, "wg")
     bg = numpy_helper.from_array(_f32(8), "bg")
     w1 = numpy_helper.from_array(_f32(8, 8, 1, 1) * 0.3, "w1")
@@ -76,7 +76,7 @@ def _prepack_models():
         helper.make_node("Add", ["c4", "c3"], ["c5"]),
         helper.make_node("Relu", ["c5"], ["y"]),
     ]
-    cases.append(("conv_chain", _model(conv_nodes, [x], [y], [wg, bg, w1, wd]), {"x": _f32(2, 3, 13, 11)}, 3))
+    cases.append(("conv_chain", _model(conv_nodes, [x], [y], [wg, bg, w1, wd]), {"x": _f32(2, 3, 13, 11)}, 4))
     cases.append(("conv_3d", _model([helper.make_node("Conv", ["x", "w3"], ["y"])], [x], [y], [w3]),
                   {"x": _f32(1, 3, 5, 6, 7)}, 1))
     return cases

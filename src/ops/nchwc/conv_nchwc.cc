@@ -23,7 +23,7 @@
 namespace onyxrt::ops::nchwc {
 namespace {
 
-// group == C == M: the depthwise tiles, whose filters are not packed ahead.
+// group == C == M: the depthwise tiles (filters packed ahead as conv_direct_pack_dw_weights).
 bool is_depthwise(int64_t group, int64_t C, int64_t M) { return group > 1 && group == C && M == C; }
 
 class ConvNchwcKernel final : public OpKernel {
@@ -41,6 +41,10 @@ class ConvNchwcKernel final : public OpKernel {
     const int wino_tile = W && W->dtype() == DataType::Float ? winograd_planned(ctx.node(), *W) : 0;
     if (wino_tile) {
       winograd_ = kernels::winograd_pack_weights(W->data<float>(), W->shape()[0], W->shape()[1], wino_tile);
+      weights_from_ = W->data<float>();
+      packed = true;
+    } else if (depthwise && W->dtype() == DataType::Float && W->size() > 0) {
+      weights_ = {kernels::conv_direct_pack_dw_weights(W->data<float>(), C, W->shape()[2], W->shape()[3])};
       weights_from_ = W->data<float>();
       packed = true;
     } else if (W && W->dtype() == DataType::Float && W->rank() == 4 && !depthwise && W->size() > 0 &&
@@ -122,7 +126,7 @@ class ConvNchwcKernel final : public OpKernel {
     a.batch = X.shape()[0], a.in_channels = Cg, a.out_channels = depthwise ? M : Mg;
     a.x = X.data<float>(), a.w = W.data<float>(), a.bias = bias, a.z = Z ? Z->data<float>() : nullptr;
     a.y = Y.mutable_data<float>(), a.act = cfg_.act, a.nchwc = true, a.nchw_x = nchw_input_;
-    const bool prepacked = !depthwise && static_cast<int64_t>(weights_.size()) == G && weights_from_ == W.data<float>();
+    const bool prepacked = static_cast<int64_t>(weights_.size()) == G && weights_from_ == W.data<float>();
     if (prepacked) a.packed_w = &weights_[0];
     const int64_t ws = depthwise ? kernels::conv_direct_dw_workspace_size(a) : kernels::conv_direct_workspace_size(a);
     // Every path writes its scratch before reading it.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/conv_direct.h"
 #include "kernels/conv_f32.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/float16.h"
@@ -197,7 +198,15 @@ bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
   if (W == nullptr || W->dtype() != DataType::Float || W->rank() < 3 || W->size() == 0) return false;
   const int64_t M = W->shape()[0];
   if (M % cfg.group != 0) return false;  // compute() reports it
-  if (cfg.group == M && W->shape()[1] == 1) return false;  // depthwise
+  if (cfg.group == M && W->shape()[1] == 1) {  // depthwise: for the direct depthwise path
+    if (W->rank() != 4 && W->rank() != 3) return false;
+    const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];
+    auto packed = std::make_shared<kernels::ConvPackedWeights>();
+    packed->direct = kernels::conv_direct_pack_dw_weights(W->data<float>(), M, kh, kw);
+    cfg.packed_w = std::move(packed);
+    cfg.packed_from = W->data<float>();
+    return true;
+  }
   const int64_t k_per_group = W->size() / M;
   if (direct_candidate(cfg, *W)) {
     const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];

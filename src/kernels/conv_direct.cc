@@ -465,7 +465,8 @@ void pack_dw_weights_into(const float* w, int64_t C, int64_t taps, float* dst) {
 ConvDirectWeights conv_direct_pack_dw_weights(const float* w, int64_t channels, int64_t kh, int64_t kw) {
   ConvDirectWeights packed;
   packed.out_channels = channels, packed.in_channels = 1, packed.kh = kh, packed.kw = kw;
-  packed.data.resize(static_cast<size_t>((channels + kConvDirectChannelBlock - 1) / kConvDirectChannelBlock * kConvDirectChannelBlock * kh * kw));
+  constexpr int64_t B = kConvDirectChannelBlock;
+  packed.data.resize(static_cast<size_t>((channels + B - 1) / B * B * kh * kw));
   pack_dw_weights_into(w, channels, kh * kw, packed.data.data());
   return packed;
 }
@@ -536,7 +537,7 @@ void f32_conv_direct_portable_dw3x3_row(const ConvDirectDwRow& r) {
 
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc, a.nchwc);
-  return p.Cb * kConvDirectChannelBlock * p.KH * p.KW;  // whole blocks of 8, zero past C
+  return p.Cb * kConvDirectChannelBlock * (p.KH * p.KW + 1);  // filters and bias, whole blocks of 8, zero past C
 }
 
 namespace {
@@ -660,11 +661,7 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
       setup(tile, n, cb);
       const float* z_block = tile.z;
       if (rows_3x3 && (p.y_blocked || !z_block)) {  // the row kernel reads a blocked z only
-        // The row kernel reads 8 biases; an NCHW bias of a ragged last block has only cn.
-        float bias8[B] = {};
-        const float* bias = tile.bias;
-        if (bias && cn < B) bias = static_cast<const float*>(std::memcpy(bias8, tile.bias, sizeof(float) * cn));
-        ConvDirectDwRow r{{}, p.OW, static_cast<int>(p.sw), tile.w, bias, nullptr, nullptr, tile.act};
+        ConvDirectDwRow r{{}, p.OW, static_cast<int>(p.sw), tile.w, tile.bias, nullptr, nullptr, tile.act};
         for (int64_t oh = r0; oh < r1; ++oh) {
           for (int kh = 0; kh < 3; ++kh) r.rows[kh] = rows + ((oh - r0) * p.sh + kh) * row;
           r.y = p.y_blocked ? y + oh * p.OW * B : y_row.data();
@@ -732,12 +729,20 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
   const bool prepacked = pw && pw->in_channels == 1 && pw->out_channels == p.C && pw->kh * pw->kw == taps;
   if (!prepacked) pack_dw_weights_into(a.w, p.C, taps, workspace);
   const float* w = prepacked ? pw->data.data() : workspace;
+  // Every block reads 8 biases (the row kernel loads them as one vector); an NCHW bias holds C, so
+  // a ragged last block reads a zero-padded copy.
+  const float* bias = a.bias;
+  if (bias && !a.nchwc && p.C % B != 0) {
+    float* padded = workspace + p.Cb * B * taps;
+    std::fill(std::copy(bias, bias + p.C, padded), padded + p.Cb * B, 0.0f);
+    bias = padded;
+  }
   const std::vector<int64_t> tap_off = tap_offsets(p);
   const bool post = !a.act.fits_sgemm_epilogue();
   run_blocked_planes(p, a.batch, a.x, a.y, 0.0f, v.pack_row, v.dw_tile, tap_off.data(), taps, pool,
                      [&](ConvDirectDwTile& tile, int64_t n, int64_t cb) {
                        tile.w = w + cb * taps * B;
-                       tile.bias = a.bias ? a.bias + cb * B : nullptr;
+                       tile.bias = bias ? bias + cb * B : nullptr;
                        tile.z = a.z ? a.z + (n * p.y_channels + cb * B) * p.P : nullptr;
                        tile.act = post ? ConvActivation{} : a.act;
                      },

@@ -262,7 +262,7 @@ bool conv_direct_nchwc_supports(const Window3d& w);
 bool conv_direct_dw_preferred(const Window3d& w, int64_t channels);
 // Depthwise on the blocked copy, made one block of 8 channels at a time into a buffer of the
 // thread's own: args.out_channels == args.in_channels, args.w is [C, 1, kernel...]. The
-// workspace holds the repacked filters.
+// workspace holds the repacked filters (unless args.packed_w has them) and a padded bias.
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a);
 void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool);
 

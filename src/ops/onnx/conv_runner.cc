@@ -198,9 +198,9 @@ bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
   if (W == nullptr || W->dtype() != DataType::Float || W->rank() < 3 || W->size() == 0) return false;
   const int64_t M = W->shape()[0];
   if (M % cfg.group != 0) return false;  // compute() reports it
+  const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];  // 1-D and 2-D
   if (cfg.group == M && W->shape()[1] == 1) {  // depthwise: for the direct depthwise path
-    if (W->rank() != 4 && W->rank() != 3) return false;
-    const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];
+    if (W->rank() > 4) return false;
     auto packed = std::make_shared<kernels::ConvPackedWeights>();
     packed->direct = kernels::conv_direct_pack_dw_weights(W->data<float>(), M, kh, kw);
     cfg.packed_w = std::move(packed);
@@ -209,7 +209,6 @@ bool prepack_conv(ConvConfig& cfg, const PrepackContext& ctx) {
   }
   const int64_t k_per_group = W->size() / M;
   if (direct_candidate(cfg, *W)) {
-    const int64_t kh = W->rank() == 4 ? W->shape()[2] : 1, kw = W->shape()[W->rank() - 1];
     cfg.packed_w = std::make_shared<const kernels::ConvPackedWeights>(
         kernels::conv_f32_pack_direct_weights(W->data<float>(), M, W->shape()[1], kh, kw));
   } else {

@@ -32,42 +32,29 @@ inline void run_rows(const float* a, const float* b, int64_t step, int64_t K, bo
 }  // namespace
 
 void f32_gemv_panel16_avx2(const GemvPanelArgs& g, int64_t jb, int64_t cols, float* out) {
-  __m256 lo[4], hi[4];
-  for (int q = 0; q < 4; ++q) {
-    lo[q] = g.partials ? _mm256_loadu_ps(g.partials + 16 * q) : _mm256_setzero_ps();
-    hi[q] = g.partials ? _mm256_loadu_ps(g.partials + 16 * q + 8) : _mm256_setzero_ps();
-  }
-  if (g.packed) {
-    for (int64_t p0 = 0; p0 < g.K; p0 += g.kc) {  // kc is a multiple of 4: the phases carry over
-      const int64_t kc = g.K - p0 < g.kc ? g.K - p0 : g.kc;
-      run_rows(g.a + p0, g.packed + p0 * g.npad + (jb / 16) * kc * 16, 16, kc, true, lo, hi);
+  // Without the caller's partial sums, local ones from zero, added up at the end.
+  alignas(32) float local[64] = {};
+  float* partials = g.partials ? g.partials : local;
+  if (g.packed || (!g.trans_b && cols == 16)) {
+    __m256 lo[4], hi[4];
+    for (int q = 0; q < 4; ++q) lo[q] = _mm256_loadu_ps(partials + 16 * q), hi[q] = _mm256_loadu_ps(partials + 16 * q + 8);
+    if (g.packed) {
+      for (int64_t p0 = 0; p0 < g.K; p0 += g.kc) {  // kc is a multiple of 4: the phases carry over
+        const int64_t kc = g.K - p0 < g.kc ? g.K - p0 : g.kc;
+        run_rows(g.a + p0, g.packed + p0 * g.npad + (jb / 16) * kc * 16, 16, kc, true, lo, hi);
+      }
+    } else {
+      run_rows(g.a, g.B + jb, g.ldb, g.K, false, lo, hi);
     }
-  } else if (!g.trans_b && cols == 16) {
-    run_rows(g.a, g.B + jb, g.ldb, g.K, false, lo, hi);
+    for (int q = 0; q < 4; ++q) _mm256_storeu_ps(partials + 16 * q, lo[q]), _mm256_storeu_ps(partials + 16 * q + 8, hi[q]);
   } else {
     for (int64_t j = 0; j < cols; ++j) {
       const int64_t step = g.trans_b ? 1 : g.ldb;
       const float* b = g.trans_b ? g.B + (jb + j) * g.ldb : g.B + jb + j;
-      float s[4] = {};
-      if (g.partials)
-        for (int q = 0; q < 4; ++q) s[q] = g.partials[16 * q + j];
-      for (int64_t k = 0; k < g.K; ++k) s[k % 4] = std::fma(g.a[k], b[k * step], s[k % 4]);
-      if (g.partials) {
-        for (int q = 0; q < 4; ++q) g.partials[16 * q + j] = s[q];
-      } else {
-        out[j] = (s[0] + s[1]) + (s[2] + s[3]);
-      }
+      for (int64_t k = 0; k < g.K; ++k) partials[16 * (k % 4) + j] = std::fma(g.a[k], b[k * step], partials[16 * (k % 4) + j]);
     }
-    return;
   }
-  if (g.partials) {
-    for (int q = 0; q < 4; ++q) _mm256_storeu_ps(g.partials + 16 * q, lo[q]), _mm256_storeu_ps(g.partials + 16 * q + 8, hi[q]);
-    return;
-  }
-  alignas(32) float all[16];
-  _mm256_store_ps(all, _mm256_add_ps(_mm256_add_ps(lo[0], lo[1]), _mm256_add_ps(lo[2], lo[3])));
-  _mm256_store_ps(all + 8, _mm256_add_ps(_mm256_add_ps(hi[0], hi[1]), _mm256_add_ps(hi[2], hi[3])));
-  for (int64_t j = 0; j < cols; ++j) out[j] = all[j];
+  if (!g.partials) gemv_panel16_total(partials, cols, out);
 }
 
 }  // namespace onyxrt::kernels

@@ -199,20 +199,25 @@ void pack_tiles(const Plan& p, const float* xp, float* dst, int64_t t_begin, int
 }
 
 void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* packed, const float* pw, float* y,
-               const float* z, ConvDirectTileFn fn, ConvDirectPointwiseFn pointwise, ThreadPool* pool) {
+               const float* z, const ConvDirectVariant& v, ThreadPool* pool) {
   constexpr int64_t kMaxGroup = 16;
+  const ConvDirectTileFn fn = v.tile;
+  const ConvDirectPointwiseFn pointwise = v.pointwise;
+  // A task takes `blocks` 16-channel output blocks at once when the variant's tile does
+  // (ConvDirectTile::cols_next): the pixels' inputs are then broadcast once for both.
+  const int64_t blocks = std::clamp<int64_t>(v.blocks, 1, 2), block_tasks = (p.ocb + blocks - 1) / blocks;
   const int threads = pool ? pool->num_threads() : 1;
   // Each task keeps one 16-channel filter chunk hot over `group` consecutive pixel tiles; enough
   // tasks per thread that an uneven split costs little.
   const int64_t want_tasks = 8 * threads;
   // Packed rows of a group stay within ~256 KB (L2).
   const int64_t max_group = p.pack_a ? std::clamp<int64_t>((int64_t{64} << 10) / (MR * p.K), 1, kMaxGroup) : kMaxGroup;
-  const int64_t group = std::clamp<int64_t>(p.tiles * p.ocb / want_tasks, 1, max_group);
+  const int64_t group = std::clamp<int64_t>(p.tiles * block_tasks / want_tasks, 1, max_group);
   const int64_t groups = (p.tiles + group - 1) / group;
   const int64_t nseg = static_cast<int64_t>(p.seg_off.size());
   // Chunks of a few tasks taken as threads free up: 2-thread Inception v2 went from 1.41 to 1.27
   // x onnxruntime against halves handed out up front.
-  const int64_t tasks = groups * p.ocb;
+  const int64_t tasks = groups * block_tasks;
   // Task order. Pixel groups outer (the default) keep a group's input rows in L2 while every block
   // of 16 output channels passes over them. When the filters are much larger than the image, they
   // are what leaves L2 instead, and the first tile of each group waits on a filter row from L3 at
@@ -231,7 +236,7 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
   const bool pointwise_runs = pointwise && p.in_place && p.KH * p.KW == 1 && p.sh == 1 && p.sw == 1 && p.y_blocked &&
                               !p.pack_a && p.seg_len == kConvDirectChannelBlock;
   ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
-    alignas(64) float partial[kMaxGroup][MR * NR];
+    alignas(64) float partial[kMaxGroup][2 * MR * NR];
     const float* rows_a[kMaxGroup][MR];
     ConvDirectTile tile;
     tile.seg_len = p.seg_len;
@@ -239,9 +244,11 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
     tile.blocked_y = p.y_blocked;
     const int64_t pixel_step = p.y_blocked ? kConvDirectChannelBlock : 1;
     tile.act = a.act.fits_sgemm_epilogue() ? a.act : ConvActivation{};
+    tile.w_next = p.K * NR;
     int64_t rows_for = -1;  // the group rows_a holds
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t gi = blocks_outer ? t % groups : t / p.ocb, b = blocks_outer ? t / groups : t % p.ocb;
+      const int64_t gi = blocks_outer ? t % groups : t / block_tasks;
+      const int64_t b = (blocks_outer ? t / groups : t % block_tasks) * blocks;
       const int64_t ti0 = gi * group, n_tiles = std::min(p.tiles, ti0 + group) - ti0;
       if (rows_for != gi) {
         // Pixel coordinates step along the rows: a division per pixel costs as much as a small
@@ -270,6 +277,7 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
         }
       }
       tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
+      tile.cols_next = blocks > 1 && b + 1 < p.ocb ? static_cast<int>(std::min<int64_t>(NR, p.y_channels - (b + 1) * NR)) : 0;
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
       ConvDirectPointwiseRun run;
       run.tiles = 0;  // tiles [0, run.tiles) go to the pointwise run
@@ -279,6 +287,7 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
         run.tiles = std::min(n_tiles, (p.P - q0) / MR);  // a ragged last tile (its pointers repeat a real pixel) takes the tile
         run.y = y + b * NR * p.P + q0 * pixel_step, run.z = z ? z + b * NR * p.P + q0 * pixel_step : nullptr;
         run.ldy = tile.ldy, run.bias = tile.bias, run.act = tile.act, run.cols = tile.cols;
+        run.w_next = tile.w_next, run.cols_next = tile.cols_next;
         run.partial = partial[0];
       }
       const int64_t g_begin = run.tiles;
@@ -398,9 +407,9 @@ void f32_conv_direct_portable_unpack(const float* src, int64_t count, int64_t cn
 }
 
 std::span<const ConvDirectVariant> conv_direct_variants() {
-#define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred, pointwise) \
+#define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred, pointwise, blocks) \
   ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row, prefix##_max_tile, \
-                    prefix##_avg_tile, prefix##_pack_row, prefix##_unpack, pointwise},
+                    prefix##_avg_tile, prefix##_pack_row, prefix##_unpack, pointwise, blocks},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -497,8 +506,7 @@ void conv_direct_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* pool
       pad_channels_blocked(p, x, xp, v.pack_row, pool);
       x = xp;
     }
-    run_tiles(p, a, x, p.pack_a ? packed : nullptr, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v.tile, v.pointwise,
-              pool);
+    run_tiles(p, a, x, p.pack_a ? packed : nullptr, pw, a.y + n * out_size, a.z ? a.z + n * out_size : nullptr, v, pool);
   }
 }
 

@@ -59,6 +59,12 @@ struct ConvDirectTile {
   // NCHW8c output instead: y and z are [M / 8][pixels][8] with ldy the block stride, pointing at
   // the tile's first pixel of its first channel block, and cols is 8 or 16 (M padded to 8).
   bool blocked_y = false;
+  // Variants with ConvDirectVariant::blocks 2 only: cols_next > 0 makes the tile compute the next
+  // 16 output channels as well (cols is then 16), from filters at w + w_next, with partial sums
+  // at partial + 96, bias at bias + 16, and y and z 16 channels on (y + 16 ldy, or y + 2 ldy when
+  // blocked). Each block's sums are the bits the tile gives it alone.
+  int64_t w_next = 0;
+  int cols_next = 0;
 };
 using ConvDirectTileFn = void (*)(const ConvDirectTile& t);
 
@@ -146,19 +152,26 @@ struct ConvDirectPointwiseRun {
   int64_t ldy;         // floats from one output block's plane to the next
   const float* bias;   // 16 values, or null
   ConvActivation act;  // kinds that fit the SGEMM epilogue
+  // As ConvDirectTile's (variants with blocks 2): the next 16 channels too. Tile i's partial sums
+  // are then at partial + 192 i, the next block's 96 floats after its own.
+  int64_t w_next = 0;
+  int cols_next = 0;
 };
 using ConvDirectPointwiseFn = void (*)(const ConvDirectPointwiseRun& r);
 void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r);
+void f32_conv_direct_avx512_pointwise(const ConvDirectPointwiseRun& r);
 
-// X(prefix, cpu_predicate, pointwise): each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row,
+// X(prefix, cpu_predicate, pointwise, blocks): blocks is how many 16-channel blocks of output the
+// variant's tile and pointwise run take at once (ConvDirectTile::cols_next). Each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row,
 // prefix##_max_tile, prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                                              \
-  X(f32_conv_direct_avx512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, nullptr) \
+  X(f32_conv_direct_avx512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; },         \
+    f32_conv_direct_avx512_pointwise, 2)                                                                   \
   X(f32_conv_direct_avx2, [](const CpuFeatures& f) { return f.has_avx2_fma(); },                          \
-    f32_conv_direct_avx2_pointwise)                                                                        \
-  X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; }, nullptr)
+    f32_conv_direct_avx2_pointwise, 1)                                                                     \
+  X(f32_conv_direct_portable, [](const CpuFeatures&) { return true; }, nullptr, 1)
 
-#define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred, pointwise) \
+#define ONYXRT_DECLARE_CONV_DIRECT_VARIANT(prefix, pred, pointwise, blocks) \
   void prefix##_tile(const ConvDirectTile& t);           \
   void prefix##_dw_tile(const ConvDirectDwTile& t);      \
   void prefix##_dw3x3_row(const ConvDirectDwRow& r);     \
@@ -181,6 +194,7 @@ struct ConvDirectVariant {
   ConvDirectPackRowFn pack_row;
   ConvDirectUnpackFn unpack;
   ConvDirectPointwiseFn pointwise;  // null: the driver calls the tile per 6 pixels
+  int blocks = 1;  // 16-channel output blocks per tile call: 2 when the tile honours cols_next
 };
 
 // The output step of every variant's tile: acc is [6][16] row-major. Vector tiles call it for

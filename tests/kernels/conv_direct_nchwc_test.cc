@@ -239,6 +239,46 @@ TEST_P(ConvDirectNchwcTest, PointwiseRunEqualsPerTileCalls) {
   }
 }
 
+// A variant whose tile takes two 16-channel blocks at once (ConvDirectVariant::blocks) gives each
+// block the bits its one-block calls give, through the NCHW and the NCHW8c stores, with and
+// without the pointwise run, K in one chunk or several, at 1 and 3 threads.
+TEST_P(ConvDirectNchwcTest, TwoBlockTilesEqualOneBlockTiles) {
+  if (variant().blocks < 2) GTEST_SKIP() << variant().name << " takes one block of 16 channels a call";
+  ConvDirectVariant one = variant();
+  one.blocks = 1;
+  std::mt19937 rng(53);
+  ThreadPoolSettings s3;
+  s3.num_threads = 3;
+  ThreadPool pool3(s3);
+  for (int i = 0; i < 120; ++i) {
+    BlockedProblem b = blocked_problem(rng, i);
+    ConvDirectArgs& a = b.p.args;
+    if (i % 2 == 0) {  // wider outputs than random_problem draws: several pairs and a lone last block
+      a.out_channels = std::vector<int64_t>{24, 40, 48, 72, 100}[rng() % 5];
+      b.p.w.resize(a.out_channels * a.in_channels * a.win.kernel_size());
+      b.p.bias.clear(), b.p.z.clear();
+      fill_problem(b.p, rng, static_cast<int>(rng() % 5));
+      b.xb = to_blocked(b.p.x, a.batch, a.in_channels, a.win.in_size());
+      b.zb = a.z ? to_blocked(b.p.z, a.batch, a.out_channels, a.win.out_size()) : std::vector<float>();
+      b.bias = a.bias ? padded(b.p.bias, a.out_channels) : std::vector<float>();
+    }
+    const std::vector<float> want = run_blocked(b, one, nullptr, nullptr);
+    const std::vector<float> got = run_blocked(b, variant(), nullptr, &pool3);
+    ASSERT_EQ(0, std::memcmp(want.data(), got.data(), want.size() * sizeof(float))) << b.p.text;
+    if (b.nchw_x) continue;
+    Problem plain = b.p;  // NCHW in and out
+    std::vector<float> y_one(a.batch * a.out_channels * a.win.out_size()), y_two(y_one.size());
+    const std::pair<const ConvDirectVariant*, std::vector<float>*> runs[] = {{&one, &y_one}, {&variant(), &y_two}};
+    for (auto [v, y] : runs) {
+      ConvDirectArgs pa = plain.args;
+      pa.y = y->data(), pa.variant = v;
+      std::vector<float> ws(conv_direct_workspace_size(pa), NAN);
+      conv_direct_f32(pa, ws.data(), nullptr);
+    }
+    ASSERT_EQ(0, std::memcmp(y_one.data(), y_two.data(), y_one.size() * sizeof(float))) << b.p.text << " NCHW";
+  }
+}
+
 // Depthwise on blocks gives the values of the NCHW blocked path, channel counts ragged or not;
 // its padded channels are act(0).
 TEST_P(ConvDirectNchwcTest, DepthwiseEqualsTheNchwPath) {

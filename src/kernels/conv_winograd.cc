@@ -205,14 +205,20 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
       tile.partial = nullptr, tile.first = tile.last = true;
       tile.ldy = tb_max * kNchwcBlock;
       tile.bias = nullptr, tile.z = nullptr, tile.blocked_y = true;
+      // Two 16-channel blocks a call where the tile takes them (ConvDirectVariant::blocks).
+      const int64_t blocks = direct.blocks > 1 ? 2 : 1;
+      tile.w_next = Cp * kConvDirectChannels;
       for (int64_t xi = p0; xi < p1; ++xi) {
         const float* vx = vbuf + xi * tb_max * Cp;
         for (int64_t t = 0; t < tb; t += kConvDirectPixels) {
           tile.rows = static_cast<int>(std::min<int64_t>(kConvDirectPixels, tb - t));
           for (int i = 0; i < kConvDirectPixels; ++i) tile.a[i] = vx + std::min<int64_t>(t + i, tb - 1) * Cp;
-          for (int64_t b = 0; b < NB; ++b) {
+          for (int64_t b = 0; b < NB; b += blocks) {
             tile.w = a.weights->u.data() + ((xi * NB + b) * Cp) * kConvDirectChannels;
             tile.cols = static_cast<int>(std::min<int64_t>(kConvDirectChannels, Mp - b * kConvDirectChannels));
+            tile.cols_next = b + 1 < NB && blocks > 1
+                                 ? static_cast<int>(std::min<int64_t>(kConvDirectChannels, Mp - (b + 1) * kConvDirectChannels))
+                                 : 0;
             tile.y = mbuf + xi * Mp * tb_max + (b * kConvDirectChannels * tb_max + t * kNchwcBlock);
             direct.tile(tile);
           }

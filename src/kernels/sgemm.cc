@@ -33,7 +33,6 @@ namespace {
 
 constexpr std::align_val_t kAlign{64};
 constexpr int kMaxTile = 16 * 64;  // floats; every MR x NR in the list fits
-constexpr int kGemvPanel = 16;  // the panel width of a gemv_panel companion (kernels/sgemm_gemv.h)
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -346,14 +345,14 @@ void gemv_columns_panel(const Problem& p, const float* a, int64_t j0, int64_t j1
       }
     }
     for (int64_t q = 0; q < panels; ++q) {
-      float acc[kGemvPanel];
-      gemv_panel16_total(partials.data() + q * 4 * NR, NR, acc);
+      float acc[kGemvMaxPanel];
+      gemv_panel_total(partials.data() + q * 4 * NR, NR, NR, acc);
       store((first + q) * NR, acc);
     }
     return;
   }
   for (int64_t jb = j0; jb < j1; jb += NR) {
-    float acc[kGemvPanel];
+    float acc[kGemvMaxPanel];
     p.uk->gemv_panel(g, jb, std::min<int64_t>(NR, p.N - jb), acc);
     store(jb, acc);
   }
@@ -366,7 +365,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
   for (int64_t k = 0; k < p.K; ++k) a[k] = p.alpha * p.A[k * step];
   const int NR = p.uk->nr;
   auto columns = [&](int64_t j0, int64_t j1) {
-    if (p.uk->gemv_panel && NR == kGemvPanel) return gemv_columns_panel(p, a.data(), j0, j1);
+    if (p.uk->gemv_panel && NR <= kGemvMaxPanel) return gemv_columns_panel(p, a.data(), j0, j1);
     if (NR == 8) return gemv_columns<8>(p, a.data(), j0, j1);
     if (NR == 32) return gemv_columns<32>(p, a.data(), j0, j1);
     throw_error(ErrorCode::Fail, std::string("sgemm: no row-vector path for the panel width of ") + p.uk->name);

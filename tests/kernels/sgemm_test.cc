@@ -189,6 +189,27 @@ TEST_P(SgemmVariant, RowVectorMatchesReferenceAndPackedAtEveryThreadCount) {
       }
 }
 
+// Every variant's own row-vector panel (16 columns for AVX2, 32 for AVX-512) sums each column
+// in the same order, so a model's head gives the same bits whichever the CPU dispatches.
+TEST_P(SgemmVariant, RowVectorPanelsOfEveryWidthAgree) {
+  if (!uk().gemv_panel) GTEST_SKIP() << uk().name << " has no row-vector panel";
+  std::mt19937 rng(23);
+  for (const SgemmUkernel& other : sgemm_ukernels()) {
+    if (&other == &uk() || !other.gemv_panel || !other.supported(cpu_features())) continue;
+    for (int64_t N : {5, 32, 45, 1000})
+      for (int64_t K : {3, 257, 1280})
+        for (int t = 0; t < 2; ++t) {
+          Case c{false, t == 1, 1, N, K, 1.0f, 0.0f, 0};
+          Operands o = make_operands(c, rng);
+          EXPECT_EQ(run_unpacked(uk(), c, o, nullptr), run_unpacked(other, c, o, nullptr))
+              << uk().name << " vs " << other.name << " " << describe(c);
+          EXPECT_EQ(run_packed(uk(), c, o, nullptr), run_packed(other, c, o, nullptr))
+              << uk().name << " vs " << other.name << " packed " << describe(c);
+          if (HasFailure()) return;
+        }
+  }
+}
+
 TEST_P(SgemmVariant, BetaZeroIgnoresNaNInC) {
   std::mt19937 rng(5);
   Case c{false, false, 19, 35, 9, 1.0f, 0.0f, 0};

@@ -54,7 +54,7 @@ void f32_gemv_panel16_avx2(const GemvPanelArgs& g, int64_t jb, int64_t cols, flo
       for (int64_t k = 0; k < g.K; ++k) partials[16 * (k % 4) + j] = std::fma(g.a[k], b[k * step], partials[16 * (k % 4) + j]);
     }
   }
-  if (!g.partials) gemv_panel16_total(partials, cols, out);
+  if (!g.partials) gemv_panel_total(partials, 16, cols, out);
 }
 
 }  // namespace onyxrt::kernels

@@ -272,6 +272,44 @@ INSTANTIATE_TEST_SUITE_P(Variants, ConvDirectVariantTest,
                            return std::string(conv_direct_variants()[info.param].name);
                          });
 
+// The depthwise 3x3 row of every vector variant gives the bits of the first one the CPU takes
+// after it (AVX-512's pixel pairs against AVX2's single pixels): rows of any length, stride 1 and
+// 2, padded or read in place with edges, bias, residual and activations.
+TEST(ConvDirect, Depthwise3x3RowsOfEveryVariantAgree) {
+  std::vector<const ConvDirectVariant*> vector_variants;
+  for (const ConvDirectVariant& v : conv_direct_variants())
+    if (v.supported(cpu_features()) && &v != &conv_direct_variants().back()) vector_variants.push_back(&v);
+  if (vector_variants.size() < 2) GTEST_SKIP() << "fewer than two vector variants on this CPU";
+  std::mt19937 rng(61);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  const ConvActivation::Kind kinds[] = {Kind::kNone, Kind::kRelu, Kind::kClip, Kind::kLeakyRelu};
+  for (int i = 0; i < 400; ++i) {
+    const int stride = 1 + i % 2;
+    const int64_t count = 1 + rng() % 40, width = i % 3 == 0 ? 0 : 1 + rng() % 50;
+    const int64_t col0 = width == 0 ? 0 : -int64_t(rng() % 2);
+    const int64_t cols = width == 0 ? (count - 1) * stride + 3 : std::max<int64_t>(width, 1);
+    std::vector<float> rows(3 * cols * 8), w(72), bias(8), z(count * 8);
+    for (auto* v : {&rows, &w, &bias, &z})
+      for (float& e : *v) e = value(rng);
+    ConvDirectDwRow r;
+    for (int kh = 0; kh < 3; ++kh) r.rows[kh] = rows.data() + kh * cols * 8;
+    r.count = count, r.stride = stride, r.w = w.data(), r.col0 = col0, r.width = width;
+    r.bias = rng() % 2 ? bias.data() : nullptr;
+    r.z = rng() % 2 ? z.data() : nullptr;
+    r.act.kind = kinds[i % 4], r.act.alpha = r.act.kind == Kind::kClip ? -0.3f : 0.1f, r.act.beta = 0.4f;
+    std::vector<float> want(count * 8, NAN);
+    r.y = want.data();
+    vector_variants.back()->dw3x3_row(r);
+    for (const ConvDirectVariant* v : vector_variants) {
+      std::vector<float> got(count * 8, NAN);
+      r.y = got.data();
+      v->dw3x3_row(r);
+      ASSERT_EQ(0, std::memcmp(want.data(), got.data(), sizeof(float) * got.size()))
+          << v->name << " count " << count << " stride " << stride << " width " << width << " col0 " << col0;
+    }
+  }
+}
+
 TEST(ConvDirect, SupportsWindowsThatAreNotPlainPointwise) {
   Window3d g;
   g.in[1] = g.in[2] = g.out[1] = g.out[2] = 8;

@@ -12,6 +12,7 @@
 #include <immintrin.h>
 
 #include "kernels/conv_direct.h"
+#include "kernels/x86/avx512/conv_activation_avx512.h"
 
 // GCC 12 reports the _mm512_undefined_ps() inside _mm512_max_ps / _mm512_set1_ps, once inlined, as
 // maybe used uninitialized: a known false positive of its own headers.
@@ -111,24 +112,10 @@ template <typename Act>
   }
 }
 
-// f(act) with act the activation (alpha and beta broadcast once) as a callable on __m512: the same
-// formulas as the AVX2 store (conv_activation_avx2.h), lane for lane. Chosen once per call, not
-// per tile: a tile of K = 16 spent a fifth of its time in the store's dispatch.
-template <typename F>
-[[gnu::always_inline]] inline void with_activation(const ConvActivation& act, F&& f) {
-  using Kind = ConvActivation::Kind;
-  const __m512 lo = _mm512_set1_ps(act.alpha), hi = _mm512_set1_ps(act.beta), zero = _mm512_setzero_ps();
-  switch (act.kind) {
-    case Kind::kRelu: return f([zero](__m512 v) { return _mm512_max_ps(v, zero); });
-    case Kind::kClip: return f([lo, hi](__m512 v) { return _mm512_min_ps(hi, _mm512_max_ps(lo, v)); });
-    case Kind::kLeakyRelu:
-      return f([lo, zero](__m512 v) { return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, lo); });
-    default: return f([](__m512 v) { return v; });
-  }
-}
-
 // The end of a chunk for one block whose tile is `t` (its y, z, bias, cols): partial sums, or
 // act(sums + bias + z) into y.
+// The activation is chosen once per call (avx512::with_activation), not per tile: a tile of
+// K = 16 spent a fifth of its time in the store's dispatch.
 template <typename Act>
 [[gnu::always_inline]] inline void leave(Sums& s, const ConvDirectTile& t, Act act) {
   finish(s);
@@ -194,22 +181,21 @@ void pointwise(const ConvDirectPointwiseRun& r, Act act) {
 }  // namespace
 
 void f32_conv_direct_avx512_tile(const ConvDirectTile& t) {
-  with_activation(t.act, [&](auto act) {
+  avx512::with_activation(t.act, [&](auto act) {
     if (t.cols_next > 0) return tile<true>(t, act);
     tile<false>(t, act);
   });
 }
 
 void f32_conv_direct_avx512_pointwise(const ConvDirectPointwiseRun& r) {
-  with_activation(r.act, [&](auto act) {
+  avx512::with_activation(r.act, [&](auto act) {
     if (r.cols_next > 0) return pointwise<true>(r, act);
     pointwise<false>(r, act);
   });
 }
 
-// Per-channel-block kernels gain nothing from 16 lanes on 8-channel blocks: the AVX2 ones run.
+// The other per-channel-block kernels are the AVX2 ones (the 3x3 rows have their own file).
 void f32_conv_direct_avx512_dw_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_dw_tile(t); }
-void f32_conv_direct_avx512_dw3x3_row(const ConvDirectDwRow& r) { f32_conv_direct_avx2_dw3x3_row(r); }
 void f32_conv_direct_avx512_max_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_max_tile(t); }
 void f32_conv_direct_avx512_avg_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_avg_tile(t); }
 void f32_conv_direct_avx512_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,

@@ -54,7 +54,7 @@ inline float exp_shift_sum(const float* x, float* y, int64_t n, float shift) {
   }
   float s = hsum(acc0 + acc1);
   if (i < n) {
-    float buf[kLanes];
+    alignas(64) float buf[kLanes];
     for (int l = 0; l < kLanes; ++l) buf[l] = i + l < n ? x[i + l] : shift;
     const VF e = vexp_nonpositive(load(buf) - shift);
     for (int64_t l = 0; i + l < n; ++l) {

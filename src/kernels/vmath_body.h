@@ -190,12 +190,12 @@ void map_unary(const float* x, const float* bias, float* y, int64_t n, VParams p
   }
   if (i == n) return;
   // The ragged end goes through a zero-padded lane buffer.
-  float buf[kLanes] = {};
+  alignas(64) float buf[kLanes] = {};
   const size_t rest = static_cast<size_t>(n - i) * sizeof(float);
   std::memcpy(buf, x + i, rest);
   VF v = load(buf);
   if (bias) {
-    float bb[kLanes] = {};
+    alignas(64) float bb[kLanes] = {};
     std::memcpy(bb, bias + i, rest);
     v += load(bb);
   }

@@ -1,10 +1,11 @@
 // AVX-512 depthwise 3x3 along an output row of one NCHW8c block, stride 1: two neighbouring output
 // pixels share a zmm (their 8 channels side by side, as they lie in the row), so that one
 // unaligned load of 16 floats at column c feeds both pixels' tap c, and the filter vectors are
-// the 8 channels' taps repeated in both halves. Eight pixels take 10 loads and 36 FMAs per kernel
-// row where the AVX2 row took 12 and 72. Each pixel's taps are summed in the AVX2 row's order
+// the 8 channels' taps repeated in both halves. Eight pixels take 9 loads and 12 FMAs per kernel
+// row where the AVX2 row took 12 and 24. Each pixel's taps are summed in the AVX2 row's order
 // (kernel row, then column, from zero; then bias, then residual), so both give the same bits; the
-// edges of an unpadded row and an odd last pixel take masked loads; stride 2 is left to the AVX2 row.
+// edges of an unpadded row and an odd last pixel build their pairs from 8-float halves; stride 2 is
+// left to the AVX2 row.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -29,8 +30,8 @@ template <int NP>
 #pragma GCC unroll 3
   for (int kh = 0; kh < 3; ++kh) {
     const float* x = rows[kh] + j * B;
-#pragma GCC unroll 10
-    for (int c = 0; c < 2 * NP + 2; ++c) {
+#pragma GCC unroll 9
+    for (int c = 0; c <= 2 * NP; ++c) {  // the last pair's last tap reads column 2 NP (and 2 NP + 1)
       const __m512 v = _mm512_loadu_ps(x + c * B);
 #pragma GCC unroll 4
       for (int p = 0; p < NP; ++p)
@@ -46,10 +47,14 @@ void row_stride_1(const ConvDirectDwRow& r, Act act) {
   const __m512 bias = r.bias ? _mm512_broadcast_f32x8(_mm256_loadu_ps(r.bias)) : _mm512_setzero_ps();
   // One pixel pair's output (pixels j and j + 1, or j alone when it is the last).
   auto store = [&](__m512 acc, int64_t j) {
-    const __mmask16 lanes = j + 1 < r.count ? 0xffff : 0x00ff;
+    const bool both = j + 1 < r.count;
     __m512 v = _mm512_add_ps(acc, bias);
-    if (r.z) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, r.z + j * B));
-    _mm512_mask_storeu_ps(r.y + j * B, lanes, act(v));
+    if (r.z) v = _mm512_add_ps(v, both ? _mm512_loadu_ps(r.z + j * B) : _mm512_castps256_ps512(_mm256_loadu_ps(r.z + j * B)));
+    v = act(v);
+    if (both)
+      _mm512_storeu_ps(r.y + j * B, v);
+    else
+      _mm256_storeu_ps(r.y + j * B, _mm512_castps512_ps256(v));
   };
   // Columns [0, avail) hold data: the row's width, or every column the pixels read.
   const int64_t avail = r.width > 0 ? r.width : r.col0 + r.count + 2;
@@ -72,17 +77,19 @@ void row_stride_1(const ConvDirectDwRow& r, Act act) {
       j += 2;
       continue;
     }
-    // A pair at an edge: columns outside [0, avail), or past the last pixel, load as zero lanes
-    // (masked-off lanes are not read), as the AVX2 row's edge pixels take zero vectors: the same
-    // FMAs in the same order. An odd last pixel's partner is computed and not stored.
+    // A pair at an edge: columns outside [0, avail), or past the last pixel, are zero vectors (not
+    // read), as the AVX2 row's edge pixels take them: the same FMAs in the same order. An odd last
+    // pixel's partner is computed and not stored.
     __m512 acc = _mm512_setzero_ps();
+    const bool hi_real = j + 1 < r.count;
+    auto column = [&](int kh, int64_t c, bool real) {
+      return real && c >= 0 && c < avail ? _mm256_loadu_ps(r.rows[kh] + c * B) : _mm256_setzero_ps();
+    };
     for (int kh = 0; kh < 3; ++kh)
       for (int kw = 0; kw < 3; ++kw) {
         const int64_t c = q + kw;  // the low pixel's column; the high one's is c + 1
-        const bool hi_real = j + 1 < r.count;
-        const __mmask16 lanes = static_cast<__mmask16>((c >= 0 && c < avail ? 0x00ff : 0) |
-                                                       (hi_real && c + 1 >= 0 && c + 1 < avail ? 0xff00 : 0));
-        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(lanes, r.rows[kh] + c * B), w[kh * 3 + kw], acc);
+        const __m512 v = _mm512_insertf32x8(_mm512_castps256_ps512(column(kh, c, true)), column(kh, c + 1, hi_real), 1);
+        acc = _mm512_fmadd_ps(v, w[kh * 3 + kw], acc);
       }
     store(acc, j);
     j += 2;

@@ -33,7 +33,7 @@ using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t
 // are not yet tuned on one.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \
   X(f32_gemm_14x32_avx512, 14, 32, 256, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, \
-    nullptr, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2)                                                                      \
+    f32_gemm_14x32_avx512_rows, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2)                                                                      \
   X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); },              \
     f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2)                                         \
   X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr)

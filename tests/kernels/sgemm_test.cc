@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -207,6 +208,52 @@ TEST_P(SgemmVariant, RowVectorPanelsOfEveryWidthAgree) {
               << uk().name << " vs " << other.name << " packed " << describe(c);
           if (HasFailure()) return;
         }
+  }
+}
+
+// A variant's rows companion (partial last M panels, the epilogue in registers) gives the bits of
+// its plain kernel followed by the separate epilogue: every ragged row count, K across K blocks,
+// beta, and each bias kind, sum and activation.
+TEST_P(SgemmVariant, RowsCompanionEqualsKernelThenEpilogue) {
+  if (!uk().rows) GTEST_SKIP() << uk().name << " has no rows companion";
+  SgemmUkernel plain = uk();
+  plain.rows = nullptr;
+  std::mt19937 rng(29);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  using Act = SgemmEpilogue::Activation;
+  const Act acts[] = {Act::kNone, Act::kRelu, Act::kClip, Act::kLeakyRelu};
+  for (int64_t M = 1; M <= 2 * uk().mr + 1; ++M)
+    for (int t = 0; t < 4; ++t) {
+      Case c{false, t % 2 == 1, M, 3 * uk().nr + 5, t == 3 ? uk().kc + 37 : 19 + 7 * t, 1.0f, t == 2 ? 0.5f : 0.0f, 0};
+      Operands o = make_operands(c, rng);
+      std::vector<float> bias(std::max(c.M, c.N)), sum(c.M * c.N);
+      for (auto* v : {&bias, &sum})
+        for (float& e : *v) e = dist(rng);
+      SgemmEpilogue ep;
+      ep.bias_kind = t == 1 ? SgemmEpilogue::Bias::kPerRow : SgemmEpilogue::Bias::kPerColumn;
+      ep.bias = bias.data();
+      ep.sum = t >= 2 ? sum.data() : nullptr;
+      ep.ld_sum = c.N;
+      ep.activation = acts[(M + t) % 4];
+      ep.alpha = ep.activation == Act::kClip ? -0.2f : 0.1f;
+      ep.beta = 0.3f;
+      EXPECT_EQ(run_unpacked(uk(), c, o, nullptr), run_unpacked(plain, c, o, nullptr)) << describe(c);
+      EXPECT_EQ(run_unpacked(uk(), c, o, nullptr, ep), run_unpacked(plain, c, o, nullptr, ep)) << "epilogue " << describe(c);
+      if (HasFailure()) return;
+    }
+  // (beta 0.5 above: the plain path's partial tiles round beta * C apart from the sum, where the
+  // kernels fuse it.) A row gives the same bits whether its tile is whole or partial: the rows
+  // companion fuses beta * C as the whole tile does.
+  for (int r = 1; r < uk().mr; ++r) {
+    Case c{false, false, 2 * uk().mr, 2 * uk().nr, 300, 1.0f, 0.7f, 0};
+    Operands o = make_operands(c, rng);
+    std::vector<float> whole = o.C, partial = o.C;
+    const int64_t M = uk().mr + r;
+    sgemm_with_ukernel(uk(), false, false, c.M, c.N, c.K, 1.0f, o.A.data(), o.lda, o.B.data(), o.ldb, c.beta,
+                       whole.data(), o.ldc, nullptr);
+    sgemm_with_ukernel(uk(), false, false, M, c.N, c.K, 1.0f, o.A.data(), o.lda, o.B.data(), o.ldb, c.beta,
+                       partial.data(), o.ldc, nullptr);
+    ASSERT_EQ(0, std::memcmp(whole.data(), partial.data(), sizeof(float) * M * o.ldc)) << uk().name << " rows " << r;
   }
 }
 

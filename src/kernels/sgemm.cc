@@ -396,8 +396,20 @@ void run(const Problem& p, ThreadPool* pool) {
     (split_n ? nn : nm)++;
     if (nm * nn >= 2 * threads && (nm * nn) % threads == 0) break;
   }
-  const int64_t mc = round_up(ceil_div(p.M, nm), MR), nc = round_up(ceil_div(p.N, nn), NR);
-  nm = ceil_div(p.M, mc);
+  // M blocks of whole MR-row tiles, as even as the tiles allow, the last one also taking the rows
+  // of a final partial tile (which runs a kernel of its own row count where the variant has one),
+  // rather than each block rounded up to whole tiles: M = 197 (ViT) in two blocks was 112 + 85
+  // rows (8 tiles, and 6 tiles + 1 row), so one of 2 threads had 57% of the work; now 98 + 99.
+  const int64_t full_m = p.M / MR;
+  int64_t mc;
+  if (full_m >= nm) {
+    mc = ceil_div(full_m, nm) * MR;
+    nm = ceil_div(full_m, mc / MR);
+  } else {
+    mc = round_up(ceil_div(p.M, nm), MR);
+    nm = ceil_div(p.M, mc);
+  }
+  const int64_t nc = round_up(ceil_div(p.N, nn), NR);
   nn = ceil_div(p.N, nc);
   std::shared_ptr<float[]> owned;
   const float* bpack = p.packed ? p.packed->data.get() : pack_whole_b(p, pool, owned);
@@ -406,7 +418,7 @@ void run(const Problem& p, ThreadPool* pool) {
     for (int64_t t = begin; t < end;) {
       const int64_t im = t / nn, jn_end = std::min(end - im * nn, nn);
       const int64_t i0 = im * mc;
-      run_task(p, bpack, i0, std::min(mc, p.M - i0), t % nn, jn_end, nc);
+      run_task(p, bpack, i0, im == nm - 1 ? p.M - i0 : mc, t % nn, jn_end, nc);
       t = im * nn + jn_end;
     }
   });

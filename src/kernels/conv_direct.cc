@@ -276,8 +276,8 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
             }
         }
       }
-      tile.cols = static_cast<int>(std::min<int64_t>(NR, p.y_channels - b * NR));
-      tile.cols_next = blocks > 1 && b + 1 < p.ocb ? static_cast<int>(std::min<int64_t>(NR, p.y_channels - (b + 1) * NR)) : 0;
+      tile.cols = conv_direct_block_cols(p.y_channels, b);
+      tile.cols_next = blocks > 1 ? conv_direct_block_cols(p.y_channels, b + 1) : 0;
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
       ConvDirectPointwiseRun run;
       run.tiles = 0;  // tiles [0, run.tiles) go to the pointwise run

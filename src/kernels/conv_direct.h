@@ -35,6 +35,13 @@ constexpr int kConvDirectPixels = 6;     // MR: output pixels per tile
 constexpr int kConvDirectChannels = 16;  // NR: output channels per tile
 constexpr int kConvDirectChannelBlock = 8;  // input channels per block of the copy
 
+// Output channels of 16-channel block b when the output has `channels` (padded) channels: 16, or
+// fewer for the last block, 0 past it (a tile's cols and cols_next).
+inline int conv_direct_block_cols(int64_t channels, int64_t b) {
+  const int64_t left = channels - b * kConvDirectChannels;
+  return static_cast<int>(left < 0 ? 0 : left < kConvDirectChannels ? left : kConvDirectChannels);
+}
+
 // One tile: acc[i][j] (i < 6 pixels, j < 16 channels) = (first ? 0 : partial[i * 16 + j]) +
 // sum over segments s and t < seg_len of a[i][seg_off[s] + t] * w[(s * seg_len + t) * 16 + j].
 // A tile that is not `last` stores acc to `partial` (the driver splits long K so that the

@@ -215,10 +215,8 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
           for (int i = 0; i < kConvDirectPixels; ++i) tile.a[i] = vx + std::min<int64_t>(t + i, tb - 1) * Cp;
           for (int64_t b = 0; b < NB; b += blocks) {
             tile.w = a.weights->u.data() + ((xi * NB + b) * Cp) * kConvDirectChannels;
-            tile.cols = static_cast<int>(std::min<int64_t>(kConvDirectChannels, Mp - b * kConvDirectChannels));
-            tile.cols_next = b + 1 < NB && blocks > 1
-                                 ? static_cast<int>(std::min<int64_t>(kConvDirectChannels, Mp - (b + 1) * kConvDirectChannels))
-                                 : 0;
+            tile.cols = conv_direct_block_cols(Mp, b);
+            tile.cols_next = blocks > 1 ? conv_direct_block_cols(Mp, b + 1) : 0;
             tile.y = mbuf + xi * Mp * tb_max + (b * kConvDirectChannels * tb_max + t * kNchwcBlock);
             direct.tile(tile);
           }

@@ -155,18 +155,25 @@ void tile(const ConvDirectTile& t, Act act) {
 
 template <bool Two, typename Act>
 void pointwise(const ConvDirectPointwiseRun& r, Act act) {
-  ConvDirectTile t;  // what leave() reads: one tile's output
+  ConvDirectTile t;  // what leave() reads: tile 0's output, then each tile's
   t.ldy = r.ldy, t.blocked_y = true, t.act = r.act, t.bias = r.bias;
   t.rows = MR, t.cols = r.cols, t.cols_next = r.cols_next, t.last = r.last;
+  t.partial = r.partial, t.y = r.y, t.z = r.z;
+  ConvDirectTile next = next_block(t);  // the second block's, built once and moved along with t
+  constexpr int64_t kTileFloats = MR * kConvDirectChannelBlock;  // one tile's pixels in a block plane
   for (int64_t i = 0; i < r.tiles; ++i) {
-    const int64_t at = i * MR * kConvDirectChannelBlock;
-    t.partial = r.partial + i * 2 * kBlockFloats;
-    t.y = r.y + at, t.z = r.z ? r.z + at : nullptr;
+    if (i > 0) {
+      for (ConvDirectTile* b : {&t, &next}) {
+        b->partial += 2 * kBlockFloats;
+        b->y += kTileFloats;
+        if (b->z) b->z += kTileFloats;
+      }
+    }
     Sums s0, s1;
     start(s0, r.first, t.partial);
-    if constexpr (Two) start(s1, r.first, t.partial + kBlockFloats);
+    if constexpr (Two) start(s1, r.first, next.partial);
     const float* w = r.w;
-    const float* x = r.x + at;
+    const float* x = r.x + i * kTileFloats;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
       // The tile's six pixels lie side by side in each channel block's plane.
       const float* a0 = x + cb * r.x_block;
@@ -174,7 +181,7 @@ void pointwise(const ConvDirectPointwiseRun& r, Act act) {
       segment<Two>(s0, s1, a, kConvDirectChannelBlock, w, r.w_next);
     }
     leave(s0, t, act);
-    if constexpr (Two) leave(s1, next_block(t), act);
+    if constexpr (Two) leave(s1, next, act);
   }
 }
 

@@ -22,14 +22,14 @@ namespace {
 
 constexpr int B = kConvDirectChannelBlock;
 
-// Pixel pairs [j, j + 2 NP) of the row: the pair p's tap (kh, kw) is the vector at column
-// j + 2 p + kw.
+// Pixel pairs [0, 2 NP) of rows whose column 0 is the first pixel's first tap: the pair p's tap
+// (kh, kw) is the vector at column 2 p + kw.
 template <int NP>
-[[gnu::always_inline]] inline void pairs(const float* const rows[3], const __m512 w[9], int64_t j, __m512 acc[NP]) {
+[[gnu::always_inline]] inline void pairs(const float* const rows[3], const __m512 w[9], __m512 acc[NP]) {
   for (int p = 0; p < NP; ++p) acc[p] = _mm512_setzero_ps();
 #pragma GCC unroll 3
   for (int kh = 0; kh < 3; ++kh) {
-    const float* x = rows[kh] + j * B;
+    const float* x = rows[kh];
 #pragma GCC unroll 9
     for (int c = 0; c <= 2 * NP; ++c) {  // the last pair's last tap reads column 2 NP (and 2 NP + 1)
       const __m512 v = _mm512_loadu_ps(x + c * B);
@@ -64,7 +64,7 @@ void row_stride_1(const ConvDirectDwRow& r, Act act) {
     if (q >= 0 && q + 10 <= avail && j + 8 <= r.count) {
       const float* rows[3] = {r.rows[0] + q * B, r.rows[1] + q * B, r.rows[2] + q * B};
       __m512 acc[4];
-      pairs<4>(rows, w, 0, acc);
+      pairs<4>(rows, w, acc);
       for (int p = 0; p < 4; ++p) store(acc[p], j + 2 * p);
       j += 8;
       continue;
@@ -72,7 +72,7 @@ void row_stride_1(const ConvDirectDwRow& r, Act act) {
     if (q >= 0 && q + 4 <= avail && j + 2 <= r.count) {
       const float* rows[3] = {r.rows[0] + q * B, r.rows[1] + q * B, r.rows[2] + q * B};
       __m512 acc[1];
-      pairs<1>(rows, w, 0, acc);
+      pairs<1>(rows, w, acc);
       store(acc[0], j);
       j += 2;
       continue;

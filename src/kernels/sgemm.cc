@@ -33,6 +33,7 @@ namespace {
 
 constexpr std::align_val_t kAlign{64};
 constexpr int kMaxTile = 16 * 64;  // floats; every MR x NR in the list fits
+constexpr int kMaxNr = 64;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -165,6 +166,41 @@ class NextBlockPrefetch {
   int64_t lines_left_ = 0, per_call_ = 0;
 };
 
+// A tile of fewer than NR columns (the last panel of N) through the kernel's rows companion: C's
+// columns (when beta reads them), the column bias and the sum are copied into full-width tiles, the
+// companion finishes the tile there in registers, and `cols` columns go back to C. The plain
+// kernel and a separate epilogue pass over C cost ShuffleNet's 7x7 maps (N = 49: 17 of every 49
+// columns) more than the copies.
+void rows_partial_columns(const SgemmUkernel& uk, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
+                          float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+  const int NR = uk.nr;
+  alignas(64) float tile[kMaxTile], sum[kMaxTile], bias[kMaxNr];
+  auto copy_in = [&](float* dst, const float* src, int64_t ld) {
+    for (int64_t i = 0; i < rows; ++i) {
+      std::copy(src + i * ld, src + i * ld + cols, dst + i * NR);
+      std::fill(dst + i * NR + cols, dst + (i + 1) * NR, 0.0f);
+    }
+  };
+  if (beta != 0.0f) copy_in(tile, c, ldc);
+  SgemmEpilogue local;
+  if (ep) {
+    local = *ep;
+    if (ep->bias_kind == SgemmEpilogue::Bias::kPerColumn) {
+      std::copy(ep->bias + j0, ep->bias + j0 + cols, bias);
+      std::fill(bias + cols, bias + NR, 0.0f);
+      local.bias = bias;
+    } else if (ep->bias_kind == SgemmEpilogue::Bias::kPerRow) {
+      local.bias = ep->bias + i0;
+    }
+    if (ep->sum) {
+      copy_in(sum, ep->sum + i0 * ep->ld_sum + j0, ep->ld_sum);
+      local.sum = sum, local.ld_sum = NR;
+    }
+  }
+  uk.rows(kc, a, b, tile, NR, beta, ep ? &local : nullptr, 0, 0, static_cast<int>(rows));
+  for (int64_t i = 0; i < rows; ++i) std::copy(tile + i * NR, tile + i * NR + cols, c + i * ldc);
+}
+
 // Rows [i0, i0 + mc) of C, N blocks [jn_begin, jn_end) of width nc. The K loop is outermost so
 // that the A block is packed once per K block and reused across all of the task's N blocks.
 void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int64_t jn_begin, int64_t jn_end,
@@ -207,9 +243,12 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
           float* c = p.C + (i0 + ir) * p.ldc + j0 + jr;
           const float* b = b_block + jr * kc;
           if (ir > 0) prefetch.step();
-          if (rows_fn && cols == NR) {
-            rows_fn(kc, a, b, c, p.ldc, beta, last && epilogue ? p.epilogue : nullptr, i0 + ir,
-                                    j0 + jr, static_cast<int>(rows));
+          if (rows_fn) {
+            const SgemmEpilogue* ep = last && epilogue ? p.epilogue : nullptr;
+            if (cols == NR)
+              rows_fn(kc, a, b, c, p.ldc, beta, ep, i0 + ir, j0 + jr, static_cast<int>(rows));
+            else
+              rows_partial_columns(uk, kc, a, b, c, p.ldc, beta, ep, i0 + ir, j0 + jr, rows, cols);
             continue;
           }
           if (rows == MR && cols == NR) {
@@ -382,7 +421,7 @@ void run(const Problem& p, ThreadPool* pool) {
   if (p.K <= 0) return scale_c_only(p);
   if (p.M == 1 && !p.custom_b && !p.packed_a) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
-  if (uk.mr * uk.nr > kMaxTile) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
+  if (uk.mr * uk.nr > kMaxTile || uk.nr > kMaxNr) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
   const int MR = uk.mr, NR = uk.nr;
   // Grid of tasks: start from the cache-sized blocks, then split the dimension with more tiles per
   // block until every thread has at least two tasks (one task each left a thread idle whenever the

@@ -42,6 +42,10 @@ using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t
 
 void f32_gemm_pack_a6_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
 void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
+// The 14x32 AVX-512 kernel's K loop alone: acc[i * 32 + j] (64-byte aligned) = the sum over k of
+// a * b, in the kernel's order, for callers that finish the tile themselves. c and ldc locate the
+// C tile, which it starts fetching.
+void f32_gemm_14x32_avx512_sums(int64_t kc, const float* a, const float* b, const float* c, int64_t ldc, float* acc);
 
 #define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack) \
   void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);

@@ -255,6 +255,36 @@ TEST_P(SgemmVariant, RowsCompanionEqualsKernelThenEpilogue) {
                        partial.data(), o.ldc, nullptr);
     ASSERT_EQ(0, std::memcmp(whole.data(), partial.data(), sizeof(float) * M * o.ldc)) << uk().name << " rows " << r;
   }
+  // Likewise a column, whether its panel is whole or the last, partial one (which the companion
+  // finishes in a full-width copy), with beta fused and every part of the epilogue.
+  for (int r = 1; r < uk().nr; ++r) {
+    Case c{false, false, 2 * uk().mr + 3, 2 * uk().nr, 300, 1.0f, 0.7f, 0};
+    Operands o = make_operands(c, rng);
+    std::vector<float> bias(c.N), sum(c.M * c.N);
+    for (auto* v : {&bias, &sum})
+      for (float& e : *v) e = dist(rng);
+    SgemmEpilogue ep;
+    ep.bias_kind = r % 2 ? SgemmEpilogue::Bias::kPerColumn : SgemmEpilogue::Bias::kPerRow;
+    ep.bias = bias.data();
+    ep.sum = sum.data();
+    ep.ld_sum = c.N;
+    ep.activation = acts[r % 4];
+    ep.alpha = ep.activation == Act::kClip ? -0.2f : 0.1f;
+    ep.beta = 0.3f;
+    std::vector<float> whole = o.C, partial = o.C;
+    const int64_t N = uk().nr + r;
+    sgemm_with_ukernel(uk(), false, false, c.M, c.N, c.K, 1.0f, o.A.data(), o.lda, o.B.data(), o.ldb, c.beta,
+                       whole.data(), o.ldc, nullptr, ep);
+    sgemm_with_ukernel(uk(), false, false, c.M, N, c.K, 1.0f, o.A.data(), o.lda, o.B.data(), o.ldb, c.beta,
+                       partial.data(), o.ldc, nullptr, ep);
+    for (int64_t i = 0; i < c.M; ++i) {
+      ASSERT_EQ(0, std::memcmp(whole.data() + i * o.ldc, partial.data() + i * o.ldc, sizeof(float) * N))
+          << uk().name << " columns " << N << " row " << i;
+      ASSERT_EQ(0, std::memcmp(o.C.data() + i * o.ldc + N, partial.data() + i * o.ldc + N,
+                               sizeof(float) * (o.ldc - N)))
+          << uk().name << " wrote past column " << N << " in row " << i;
+    }
+  }
 }
 
 TEST_P(SgemmVariant, BetaZeroIgnoresNaNInC) {

@@ -11,9 +11,11 @@
 
 #include <cstdint>
 
+#include "kernels/sgemm_ukernels.h"
+
 namespace onyxrt::kernels {
 
-void f32_gemm_14x32_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta) {
+void f32_gemm_14x32_avx512_sums(int64_t kc, const float* a, const float* b, const float* c, int64_t ldc, float* acc) {
   constexpr int MR = 14;
   // Start fetching the C tile now: it is only touched after the K loop (see the AVX2 kernel).
 #pragma GCC unroll 14
@@ -21,7 +23,6 @@ void f32_gemm_14x32_avx512(int64_t kc, const float* a, const float* b, float* c,
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 31), _MM_HINT_T0);
   }
-  alignas(64) float acc[MR * 32];
   int64_t k = kc;
   // vbroadcastss into zmm30 / zmm31 by turns, then one FMA per B vector.
 #define ONYXRT_ZERO(r) "vpxord %%zmm" #r ", %%zmm" #r ", %%zmm" #r "\n"
@@ -73,6 +74,12 @@ void f32_gemm_14x32_avx512(int64_t kc, const float* a, const float* b, float* c,
 #undef ONYXRT_ZERO
 #undef ONYXRT_ROW
 #undef ONYXRT_SAVE
+}
+
+void f32_gemm_14x32_avx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta) {
+  constexpr int MR = 14;
+  alignas(64) float acc[MR * 32];
+  f32_gemm_14x32_avx512_sums(kc, a, b, c, ldc, acc);
   if (beta == 0.0f) {
 #pragma GCC unroll 14
     for (int i = 0; i < MR; ++i) {

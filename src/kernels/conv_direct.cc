@@ -281,6 +281,14 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
       tile.bias = a.bias ? a.bias + b * NR : nullptr;
       ConvDirectPointwiseRun run;
       run.tiles = 0;  // tiles [0, run.tiles) go to the pointwise run
+      // The next task's block of filters, when it is another: its chunk of K is fetched into L2
+      // while this task's tiles run (pointwise runs only).
+      const float* next_w = nullptr;
+      int64_t next_floats = 0;  // its blocks' filters, side by side from next_w
+      if (pointwise_runs && t + 1 < t1) {
+        const int64_t nb = (blocks_outer ? (t + 1) / groups : (t + 1) % block_tasks) * blocks;
+        if (nb != b) next_w = pw + nb * p.K * NR, next_floats = std::min(blocks, p.ocb - nb) * p.K * NR;
+      }
       if (pointwise_runs) {
         const int64_t q0 = ti0 * MR;
         run.x_block = p.Hp * p.Wp * p.CB;
@@ -300,6 +308,11 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
         if (run.tiles > 0) {
           run.x = xp + ti0 * MR * p.CB + p.seg_off[s0], run.blocks = tile.nseg, run.w = tile.w;
           run.first = tile.first, run.last = tile.last;
+          // This chunk's share of the next task's filters, in proportion to its share of K.
+          const int64_t from = next_floats * s0 * p.seg_len / p.K;
+          const int64_t to = next_floats * (s0 + tile.nseg) * p.seg_len / p.K;
+          run.prefetch = next_w ? next_w + from : nullptr;
+          run.prefetch_floats = to - from;
           pointwise(run);
         }
         for (int64_t g = g_begin; g < n_tiles; ++g) {

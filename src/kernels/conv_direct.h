@@ -163,6 +163,12 @@ struct ConvDirectPointwiseRun {
   // are then at partial + 192 i, the next block's 96 floats after its own.
   int64_t w_next = 0;
   int cols_next = 0;
+  // Floats from `prefetch` on (the driver's next task's filters, or null) to pull into L2, a share
+  // after each channel block of each tile (PrefetchSpread): the filters of a 7x7 map's layers come
+  // from memory, and a task of a few tiles otherwise waits on its filter lines as its first tile
+  // reaches them. A hint: the results do not depend on it.
+  const float* prefetch = nullptr;
+  int64_t prefetch_floats = 0;
 };
 using ConvDirectPointwiseFn = void (*)(const ConvDirectPointwiseRun& r);
 void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r);

@@ -24,6 +24,7 @@
 
 #include "core/thread_pool.h"
 #include "onyxrt/status.h"
+#include "kernels/prefetch_spread.h"
 #include "kernels/sgemm_epilogue.h"
 #include "kernels/sgemm_gemv.h"
 #include "kernels/sgemm_ukernels.h"
@@ -96,8 +97,15 @@ void pack_b_block(const SgemmUkernel& uk, bool trans_b, const float* B, int64_t 
       for (int64_t k = 0; k < kc; ++k) {
         const float* src = B + (p0 + k) * ldb + j0 + q;
         float* d = dst + k * NR;
-        if (cols == 16) {  // the AVX2 panel: a fixed-size copy the compiler inlines
+        // Whole AVX2 and AVX-512 panels: fixed-size copies the compiler inlines. A libc call per
+        // 128-byte row of a 32-wide panel was 5% of ShuffleNet, whose grouped 1x1 convolutions
+        // pack their activations (K = 34-136) per call.
+        if (cols == 16) {
           std::memcpy(d, src, 16 * sizeof(float));
+          continue;
+        }
+        if (cols == 32) {
+          std::memcpy(d, src, 32 * sizeof(float));
           continue;
         }
         std::memcpy(d, src, static_cast<size_t>(cols) * sizeof(float));
@@ -141,30 +149,6 @@ void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows
 bool has_epilogue(const SgemmEpilogue& ep) {
   return ep.activation != SgemmEpilogue::Activation::kNone || ep.sum || ep.bias_kind != SgemmEpilogue::Bias::kNone;
 }
-
-// Pulls the next packed B block into L2 a few lines per micro-kernel call while the current one
-// is swept, so that the next block's first sweep does not wait on L3 or memory for every panel.
-// That sweep's calls ran at a quarter of the kernel's speed (rdtsc per call, one thread): 11% of
-// a 128 x 3072 x 768 GEMM (BERT's FFN up), whose blocks are swept only 22 times. The first sweep
-// of the current block is left alone: it is still fetching its own data.
-class NextBlockPrefetch {
- public:
-  NextBlockPrefetch(const float* next, int64_t floats, int64_t calls) {
-    if (!next || calls <= 0) return;
-    line_ = reinterpret_cast<const char*>(next);
-    lines_left_ = ceil_div(floats * int64_t{sizeof(float)}, kLine);
-    per_call_ = ceil_div(lines_left_, calls);
-  }
-  void step() {
-    for (int64_t q = 0; q < per_call_ && lines_left_ > 0; ++q, --lines_left_, line_ += kLine)
-      __builtin_prefetch(line_, 0, 2);  // locality 2: L2, not L1, which holds the current panels
-  }
-
- private:
-  static constexpr int64_t kLine = 64;
-  const char* line_ = nullptr;
-  int64_t lines_left_ = 0, per_call_ = 0;
-};
 
 // A tile of fewer than NR columns (the last panel of N) through the kernel's rows companion: C's
 // columns (when beta reads them), the column bias and the sum are copied into full-width tiles, the
@@ -228,13 +212,18 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
     for (int64_t jn = jn_begin; jn < jn_end; ++jn) {
       const int64_t j0 = jn * nc, ncur = std::min(nc, p.N - j0);
       const float* b_block = bpack + p0 * npad + (j0 / NR) * kc * NR;
-      // The task's next B block: the next N block, else the first one of the next K block.
+      // The task's next B block (the next N block, else the first one of the next K block) is
+      // pulled into L2 a few lines per micro-kernel call while this one is swept, so that its
+      // first sweep does not wait on L3 or memory for every panel. That sweep's calls ran at a
+      // quarter of the kernel's speed (rdtsc per call, one thread): 11% of a 128 x 3072 x 768
+      // GEMM (BERT's FFN up), whose blocks are swept only 22 times. The first sweep of the current
+      // block is left alone: it is still fetching its own data.
       const bool next_n = jn + 1 < jn_end, next_k = p0 + kc < p.K;
       const int64_t next_p0 = next_n ? p0 : p0 + kc, next_j0 = next_n ? j0 + nc : jn_begin * nc;
       const int64_t next_kc = std::min(uk.kc, p.K - next_p0);
       const int64_t panels = ceil_div(ncur, NR), sweeps = ceil_div(mc, MR);
-      NextBlockPrefetch prefetch(next_n || next_k ? bpack + next_p0 * npad + (next_j0 / NR) * next_kc * NR : nullptr,
-                                 next_kc * round_up(std::min(nc, p.N - next_j0), NR), (sweeps - 1) * panels);
+      PrefetchSpread prefetch(next_n || next_k ? bpack + next_p0 * npad + (next_j0 / NR) * next_kc * NR : nullptr,
+                              next_kc * round_up(std::min(nc, p.N - next_j0), NR), (sweeps - 1) * panels);
       for (int64_t ir = 0; ir < mc; ir += MR) {
         const float* a = a_block + ir * kc;
         const int64_t rows = std::min<int64_t>(MR, mc - ir);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "kernels/conv_direct.h"
+#include "kernels/prefetch_spread.h"
 #include "kernels/x86/avx2/conv_activation_avx2.h"
 
 namespace onyxrt::kernels {
@@ -310,6 +311,7 @@ void pointwise_8_channels(const ConvDirectPointwiseRun& r) {
 
 void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
   if (r.cols <= 8) return pointwise_8_channels(r);
+  PrefetchSpread prefetch(r.prefetch, r.prefetch_floats, r.tiles * r.blocks);
   for (int64_t tile = 0; tile < r.tiles; ++tile) {
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     float* part = r.partial + tile * kConvDirectPixels * kConvDirectChannels;
@@ -321,6 +323,7 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
       const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
       ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
       ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
+      prefetch.step();
     }
     if (!r.last) {
       ONYXRT_SAVE_16(part)

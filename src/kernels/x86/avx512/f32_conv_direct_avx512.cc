@@ -12,6 +12,7 @@
 #include <immintrin.h>
 
 #include "kernels/conv_direct.h"
+#include "kernels/prefetch_spread.h"
 #include "kernels/x86/avx512/conv_activation_avx512.h"
 
 // GCC 12 reports the _mm512_undefined_ps() inside _mm512_max_ps / _mm512_set1_ps, once inlined, as
@@ -161,6 +162,7 @@ void pointwise(const ConvDirectPointwiseRun& r, Act act) {
   t.partial = r.partial, t.y = r.y, t.z = r.z;
   ConvDirectTile next = next_block(t);  // the second block's, built once and moved along with t
   constexpr int64_t kTileFloats = MR * kConvDirectChannelBlock;  // one tile's pixels in a block plane
+  PrefetchSpread prefetch(r.prefetch, r.prefetch_floats, r.tiles * r.blocks);
   for (int64_t i = 0; i < r.tiles; ++i) {
     if (i > 0) {
       for (ConvDirectTile* b : {&t, &next}) {
@@ -179,6 +181,7 @@ void pointwise(const ConvDirectPointwiseRun& r, Act act) {
       const float* a0 = x + cb * r.x_block;
       const float* a[MR] = {a0, a0 + 8, a0 + 16, a0 + 24, a0 + 32, a0 + 40};
       segment<Two>(s0, s1, a, kConvDirectChannelBlock, w, r.w_next);
+      prefetch.step();
     }
     leave(s0, t, act);
     if constexpr (Two) leave(s1, next, act);

@@ -59,6 +59,7 @@ const Shape kShapes[] = {
     {"MobileNetV2 1x1 384->64 @14", 384, 64, 14, 1, 1},
     {"MobileNetV2 dw 576 s2 @14", 576, 576, 14, 3, 2, true},
     {"MobileNetV2 1x1 960->320 @7", 960, 320, 7, 1, 1},
+    {"MobileNetV2 dw 960 @7", 960, 960, 7, 3, 1, true},
     {"MobileNetV2 1x1 320->1280 @7", 320, 1280, 7, 1, 1},
 };
 

@@ -217,7 +217,27 @@ def _conv_channel_shuffle(act=None, kernel=1, residual=False, shuffle_groups=4):
     return "ConvChannelShuffleFusion", model, feeds, "ConvChannelShuffle", ["Transpose"]
 
 
+def _dropout(opset=17, training=None, mask_out=False):
+    # Relu -> Dropout -> Neg: in inference the Dropout passes its input through.
+    inputs = ["r", "ratio"] + (["training"] if training is not None else [])
+    outputs = ["d", "mask"] if mask_out else ["d"]
+    if opset < 12:
+        inputs, drop = ["r"], helper.make_node("Dropout", ["r"], outputs, ratio=0.3)
+    else:
+        drop = helper.make_node("Dropout", inputs, outputs, seed=3)
+    nodes = [helper.make_node("Relu", ["x"], ["r"]), drop, helper.make_node("Neg", ["d"], ["y"])]
+    inits = [] if opset < 12 else [_const("ratio", np.float32(0.3))]
+    if training is not None:
+        inits.append(_const("training", np.bool_(training)))
+    outs = [_vi("y", None)] + ([helper.make_tensor_value_info("mask", TensorProto.BOOL, None)] if mask_out else [])
+    model = _model(nodes, [_vi("x", [2, 5])], outs, inits, opset=opset)
+    return "EliminateDropout", model, {"x": _f32(2, 5)}, "Neg", ["Dropout"]
+
+
 CASES = {
+    "dropout": _dropout,
+    "dropout_opset_10": lambda: _dropout(opset=10),
+    "dropout_training_false": lambda: _dropout(training=False),
     "conv_bn": _conv_bn,
     "conv_mul": lambda: _conv_mul_add("Mul", "ConvMulFusion"),
     "conv_add": lambda: _conv_mul_add("Add", "ConvAddFusion"),
@@ -289,6 +309,16 @@ def test_disabling_the_pass_keeps_the_nodes(case, tmp_path):
         assert ops[op] == plain_ops[op], (op, plain_ops, ops)
     for e, o in zip(_run_ort(model, feeds), out):
         np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("training, mask_out", [(True, False), (None, True)])
+def test_a_dropout_that_trains_or_whose_mask_is_read_stays(training, mask_out, tmp_path):
+    _, model, feeds, _, _ = _dropout(training=training, mask_out=mask_out)
+    out, ops = _run_onyxrt(model, feeds, 99, tmp_path=tmp_path)
+    assert ops["Dropout"] == 1, ops
+    if not training:  # a training Dropout draws its own mask: onnxruntime's is another
+        for e, o in zip(_run_ort(model, feeds), out):
+            np.testing.assert_array_equal(o, e)
 
 
 def test_batch_norm_keeps_a_mul_that_is_not_per_channel(tmp_path):

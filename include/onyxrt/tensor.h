@@ -55,6 +55,9 @@ class Tensor {
 
   // Same storage, new shape with the same element count.
   Tensor reshaped(Shape shape) const;
+  // Same storage: the elements [offset, offset + shape's size) of this tensor, with `shape`
+  // (not for strings).
+  Tensor slice(int64_t offset, Shape shape) const;
   // Deep copy into fresh storage.
   Tensor clone(Allocator* allocator = nullptr) const;
   std::string describe() const;  // "tensor(float)[2,3]"

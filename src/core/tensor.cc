@@ -105,6 +105,18 @@ Tensor Tensor::reshaped(Shape shape) const {
   return t;
 }
 
+Tensor Tensor::slice(int64_t offset, Shape shape) const {
+  const int64_t n = shape_size(shape);
+  if (dtype_ == DataType::String || offset < 0 || n < 0 || offset > size_ || n > size_ - offset)
+    throw_error(ErrorCode::InvalidArgument, "cannot take " + shape_to_string(shape) + " at element " +
+                                                std::to_string(offset) + " of " + describe());
+  Tensor t = *this;
+  t.shape_ = std::move(shape);
+  t.size_ = n;
+  t.data_ = static_cast<char*>(data_) + dtype_storage_bytes(dtype_, static_cast<size_t>(offset));
+  return t;
+}
+
 Tensor Tensor::clone(Allocator* allocator) const {
   Tensor t = allocate(dtype_, shape_, allocator);
   if (dtype_ == DataType::String) {

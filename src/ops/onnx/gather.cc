@@ -1,8 +1,10 @@
 // Gather: picks slices of `data` along `axis` at `indices` (int32 or int64; negative values count
 // from the end, from opset 11). Output shape: data[:axis] + indices.shape + data[axis+1:].
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
+#include "onyxrt/allocator.h"
 #include "ops/common/axes.h"
 #include "ops/common/element_copy.h"
 #include "ops/registry.h"
@@ -47,6 +49,28 @@ void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis
   });
 }
 
+// One index along the first axis that is not 1 picks a contiguous slice: the output is a view
+// of it, not a copy. ViT-B/16 splits its fused QKV projection this way, 36 Gathers of a third of
+// [3, 197, 768] each, which as copies took 650 us of a run at one thread. Views start on the
+// allocator's alignment (kernels may read vectors from there) and are not graph outputs (those
+// are handed to the caller, who may write them).
+bool try_view(KernelContext& ctx, const Tensor& data, const Tensor& indices, int64_t axis, const Shape& out_shape) {
+  if (indices.size() != 1 || data.dtype() == DataType::String || ctx.node().outputs[0]->is_graph_output) return false;
+  const Shape& ds = data.shape();
+  for (int64_t d = 0; d < axis; ++d)
+    if (ds[d] != 1) return false;
+  int64_t i = indices.dtype() == DataType::Int64 ? indices.data<int64_t>()[0]
+              : indices.dtype() == DataType::Int32 ? indices.data<int32_t>()[0]
+                                                   : -1 - ds[axis];  // another type: refused below
+  if (i < -ds[axis] || i >= ds[axis]) return false;  // the copy path names the bad index
+  if (i < 0) i += ds[axis];
+  const int64_t inner = shape_size(out_shape);
+  const size_t offset_bytes = dtype_storage_bytes(data.dtype(), static_cast<size_t>(i * inner));
+  if (inner == 0 || (reinterpret_cast<uintptr_t>(data.raw()) + offset_bytes) % Allocator::kAlignment != 0) return false;
+  ctx.set_output(0, Value(data.slice(i * inner, out_shape)));
+  return true;
+}
+
 class GatherKernel : public OpKernel {
  public:
   void compute(KernelContext& ctx) const override {
@@ -58,6 +82,7 @@ class GatherKernel : public OpKernel {
     Shape out_shape(data.shape().begin(), data.shape().begin() + axis);
     out_shape.insert(out_shape.end(), indices.shape().begin(), indices.shape().end());
     out_shape.insert(out_shape.end(), data.shape().begin() + axis + 1, data.shape().end());
+    if (try_view(ctx, data, indices, axis, out_shape)) return;
     Tensor& y = ctx.allocate_output_uninitialized(0, data.dtype(), out_shape);
     if (indices.dtype() == DataType::Int64) {
       gather<int64_t>(data, indices, y, axis, ctx);

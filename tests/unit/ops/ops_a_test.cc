@@ -256,6 +256,31 @@ TEST(OpsAMovement, GatherNegativeIndices) {
   EXPECT_THROW(bad.run(), Error);
 }
 
+// One index along the first axis that is not 1 gives a view of the input's slice when the slice
+// starts on the allocator's alignment and the output is not a graph output; a copy otherwise.
+// Either way the values are the slice's.
+TEST(OpsAMovement, GatherOfOneAlignedSliceIsAView) {
+  auto gather = [](int64_t inner, int64_t index, bool graph_output) {
+    std::vector<float> xv(static_cast<size_t>(3 * inner));
+    for (size_t i = 0; i < xv.size(); ++i) xv[i] = float(i);
+    SingleNodeGraph g("Gather", 13);
+    g.input(make_tensor<float>(DataType::Float, {1, 3, inner}, xv))
+        .input(make_tensor<int64_t>(DataType::Int64, {}, std::vector<int64_t>{index}))
+        .attr_int("axis", 1);
+    g.node.outputs[0]->is_graph_output = graph_output;
+    const Tensor x = g.feeds[0].tensor();
+    const Tensor y = g.run()[0].tensor();
+    EXPECT_EQ(y.shape(), (Shape{1, inner}));
+    const int64_t row = index < 0 ? index + 3 : index;
+    for (int64_t k = 0; k < inner; ++k) EXPECT_EQ(y.data<float>()[k], xv[row * inner + k]);
+    return y.data<float>() == x.data<float>() + row * inner;
+  };
+  EXPECT_TRUE(gather(16, 2, false));   // 64-byte slices
+  EXPECT_TRUE(gather(32, -2, false));
+  EXPECT_FALSE(gather(16, 1, true));   // a graph output is the caller's to write
+  EXPECT_FALSE(gather(3, 1, false));   // a slice 12 bytes in: copied
+}
+
 TEST(OpsAMovement, ReshapeSqueezeUnsqueezeFlattenShape) {
   const Tensor x = make_tensor<float>(DataType::Float, {2, 1, 3, 4}, std::vector<float>(24, 1.f));
   auto reshape = [&](std::vector<int64_t> s, int64_t allowzero) {

@@ -22,24 +22,16 @@ class EliminateDropout final : public GraphPass {
  public:
   const char* name() const override { return "EliminateDropout"; }
   int apply(ir::Graph& graph) const override {
-    std::vector<ir::Node*> doomed;
-    for (const auto& n : graph.nodes()) {
-      if (!is_op(n.get(), "Dropout") || !n->has_input(0) || n->outputs.empty()) continue;
-      ir::Value* in = n->inputs[0];
-      ir::Value* out = n->outputs[0];
-      if (!out || out->is_graph_output || !in->type.is_tensor()) continue;
-      if (n->opset >= 12 && n->has_input(2) && !is_constant_false(n->inputs[2])) continue;
+    return rewrite_each_node(graph, [](ir::Graph& g, ir::Node* n) {
+      if (!is_op(n, "Dropout") || !n->has_input(0) || n->outputs.empty()) return false;
+      const ir::Value* out = n->outputs[0];
+      if (!out || out->is_graph_output || !n->inputs[0]->type.is_tensor()) return false;
+      if (n->opset >= 12 && n->has_input(2) && !is_constant_false(n->inputs[2])) return false;
       const ir::Value* mask = n->outputs.size() > 1 ? n->outputs[1] : nullptr;
-      if (mask && (mask->is_graph_output || !mask->consumers.empty())) continue;
-      doomed.push_back(n.get());
-    }
-    for (ir::Node* n : doomed) {
-      ir::Value* in = n->inputs[0];
-      ir::Value* out = n->outputs[0];
-      graph.remove_node(n);
-      graph.replace_all_uses(out, in);
-    }
-    return static_cast<int>(doomed.size());
+      if (mask && (mask->is_graph_output || !mask->consumers.empty())) return false;
+      bypass_node(g, n);
+      return true;
+    });
   }
 };
 

@@ -151,6 +151,12 @@ ir::Attribute string_attribute(const std::string& name, std::string v) {
   return a;
 }
 
+void bypass_node(ir::Graph& graph, ir::Node* node) {
+  // Readers first: dropping the node's unread initializers must not take input 0 with them.
+  graph.replace_all_uses(node->outputs[0], node->inputs[0]);
+  replace_nodes(graph, {node});
+}
+
 int rewrite_each_node(ir::Graph& graph, const std::function<bool(ir::Graph&, ir::Node*)>& rewrite) {
   auto alive_set = [&] {
     std::unordered_set<const ir::Node*> s;

@@ -66,6 +66,9 @@ void replace_nodes(ir::Graph& graph, const std::vector<ir::Node*>& nodes,
                    std::vector<std::unique_ptr<ir::Node>> added = {});
 // The one-node form of replace_nodes.
 void replace_nodes(ir::Graph& graph, const std::vector<ir::Node*>& nodes, std::unique_ptr<ir::Node> added);
+// Removes `node`, whose output 0 carries its input 0 unchanged: the readers of output 0 read
+// input 0 instead, and initializers only `node` read are dropped.
+void bypass_node(ir::Graph& graph, ir::Node* node);
 // `keep` takes over output 0 of `absorbed` (which read keep's output 0 alone) and `absorbed` goes.
 void absorb_successor(ir::Graph& graph, ir::Node* keep, ir::Node* absorbed);
 // Drops the initializer behind `v` when nothing reads it and no feed or fetch names it.

@@ -9,15 +9,6 @@
 namespace onyxrt::opt {
 namespace {
 
-// training_mode is a bool scalar; a numeric one (which the kernel also reads) counts as well.
-bool is_constant_false(const ir::Value* v) {
-  const Tensor* t = constant_of(v);
-  if (!t || t->size() != 1) return false;
-  if (t->dtype() == DataType::Bool) return !t->data<bool>()[0];
-  const std::optional<double> x = scalar_constant(v);
-  return x && *x == 0;
-}
-
 class EliminateDropout final : public GraphPass {
  public:
   const char* name() const override { return "EliminateDropout"; }
@@ -26,7 +17,10 @@ class EliminateDropout final : public GraphPass {
       if (!is_op(n, "Dropout") || !n->has_input(0) || n->outputs.empty()) return false;
       const ir::Value* out = n->outputs[0];
       if (!out || out->is_graph_output || !n->inputs[0]->type.is_tensor()) return false;
-      if (n->opset >= 12 && n->has_input(2) && !is_constant_false(n->inputs[2])) return false;
+      if (n->opset >= 12 && n->has_input(2)) {
+        const std::optional<double> training = scalar_constant(n->inputs[2]);
+        if (!training || *training != 0) return false;
+      }
       const ir::Value* mask = n->outputs.size() > 1 ? n->outputs[1] : nullptr;
       if (mask && (mask->is_graph_output || !mask->consumers.empty())) return false;
       bypass_node(g, n);

@@ -24,6 +24,7 @@ std::optional<double> scalar_constant(const ir::Value* v) {
     case DataType::Double: return *t->data<double>();
     case DataType::Int64: return static_cast<double>(*t->data<int64_t>());
     case DataType::Int32: return static_cast<double>(*t->data<int32_t>());
+    case DataType::Bool: return *t->data<bool>() ? 1.0 : 0.0;
     default: return std::nullopt;
   }
 }

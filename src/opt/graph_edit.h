@@ -15,7 +15,7 @@ namespace onyxrt::opt {
 // The value of `v` when it is an initializer no feed can replace (not also a graph input), in its
 // own graph or an enclosing one; nullptr otherwise.
 const Tensor* constant_of(const ir::Value* v);
-// A constant holding exactly one element of a float/double/integer type, as a double.
+// A constant holding exactly one element of a float/double/integer/bool type, as a double.
 std::optional<double> scalar_constant(const ir::Value* v);
 // True when `v` is a graph output or is read by anything other than `node` (once).
 bool has_other_uses(const ir::Value* v, const ir::Node* node);

@@ -55,13 +55,14 @@ void gather(const Tensor& data, const Tensor& indices, Tensor& out, int64_t axis
 // allocator's alignment (kernels may read vectors from there) and are not graph outputs (those
 // are handed to the caller, who may write them).
 bool try_view(KernelContext& ctx, const Tensor& data, const Tensor& indices, int64_t axis, const Shape& out_shape) {
-  if (indices.size() != 1 || data.dtype() == DataType::String || ctx.node().outputs[0]->is_graph_output) return false;
+  const bool int64 = indices.dtype() == DataType::Int64;
+  if (indices.size() != 1 || (!int64 && indices.dtype() != DataType::Int32) || data.dtype() == DataType::String ||
+      ctx.node().outputs[0]->is_graph_output)
+    return false;
   const Shape& ds = data.shape();
   for (int64_t d = 0; d < axis; ++d)
     if (ds[d] != 1) return false;
-  int64_t i = indices.dtype() == DataType::Int64 ? indices.data<int64_t>()[0]
-              : indices.dtype() == DataType::Int32 ? indices.data<int32_t>()[0]
-                                                   : -1 - ds[axis];  // another type: refused below
+  int64_t i = int64 ? indices.data<int64_t>()[0] : indices.data<int32_t>()[0];
   if (i < -ds[axis] || i >= ds[axis]) return false;  // the copy path names the bad index
   if (i < 0) i += ds[axis];
   const int64_t inner = shape_size(out_shape);

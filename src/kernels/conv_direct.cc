@@ -422,7 +422,7 @@ void f32_conv_direct_portable_unpack(const float* src, int64_t count, int64_t cn
 std::span<const ConvDirectVariant> conv_direct_variants() {
 #define ONYXRT_CONV_DIRECT_ENTRY(prefix, pred, pointwise, blocks) \
   ConvDirectVariant{#prefix, pred, prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row, prefix##_max_tile, \
-                    prefix##_avg_tile, prefix##_pack_row, prefix##_unpack, pointwise, blocks},
+                    prefix##_avg_tile, prefix##_pool_row, prefix##_pack_row, prefix##_unpack, pointwise, blocks},
   static const ConvDirectVariant variants[] = {ONYXRT_CONV_DIRECT_VARIANTS(ONYXRT_CONV_DIRECT_ENTRY)};
 #undef ONYXRT_CONV_DIRECT_ENTRY
   return variants;
@@ -717,6 +717,38 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   });
 }
 
+// Pooling of NCHW8c x into NCHW8c y by output rows read in place (ConvDirectPoolRow), chunks of
+// the (image, channel block, output row) rows taken as threads free up. 192 channels at 28x28,
+// 3x3 stride 1, in a model: max 63 -> 29 us, average 66 -> 34, where the tiles copied each band
+// into a padded buffer and ran 8 pixels a call (Inception v2's 13 pools: 803 -> 441 us).
+void run_pool_rows(const Plan& p, int64_t batch, const float* x_all, float* y_all, bool max, const float* divisors,
+                   ConvDirectPoolRowFn pool_row, ThreadPool* pool) {
+  constexpr int B = kConvDirectChannelBlock;
+  const int64_t planes = batch * p.Cb, threads = pool ? pool->num_threads() : 1;
+  const int64_t rows = planes * p.OH;
+  ThreadPool::parallel_for_chunks(pool, rows, std::max<int64_t>(1, rows / (4 * threads)), [&](int64_t i0, int64_t i1) {
+    ConvDirectPoolRow r{};
+    r.kw = static_cast<int>(p.KW), r.stride = static_cast<int>(p.sw), r.max = max;
+    r.col0 = -p.pl, r.width = p.W, r.count = p.OW;
+    for (int64_t i = i0; i < i1; ++i) {
+      const int64_t plane = i / p.OH, oh = i % p.OH;
+      const float* x = x_all + plane * p.H * p.W * B;
+      r.nrows = 0;
+      for (int64_t kh = 0; kh < p.KH; ++kh) {
+        const int64_t ih = oh * p.sh - p.pt + kh;
+        if (ih >= 0 && ih < p.H) r.rows[r.nrows++] = x + ih * p.W * B;
+      }
+      r.divisors = divisors ? divisors + oh * p.OW : nullptr;
+      r.y = y_all + (plane * p.OH + oh) * p.OW * B;
+      pool_row(r);
+    }
+  });
+}
+
+bool pool_rows_apply(const Plan& p, const ConvDirectVariant& v) {
+  return v.pool_row && p.x_blocked && p.y_blocked && p.KH <= kConvDirectPoolRows && p.dh == 1 && p.dw == 1;
+}
+
 std::vector<int64_t> tap_offsets(const Plan& p) {
   std::vector<int64_t> off;
   for (int64_t kh = 0; kh < p.KH; ++kh)
@@ -841,6 +873,7 @@ void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
       divisors[static_cast<size_t>(oh * p.OW + ow)] = static_cast<float>(rows * cols);
     }
   }
+  if (pool_rows_apply(p, v)) return run_pool_rows(p, batch, x, y, /*max=*/false, divisors.data(), v.pool_row, pool);
   run_blocked_planes(p, batch, x, y, 0.0f, v.pack_row, v.avg_tile, tap_off.data(), p.KH * p.KW, pool,
                      [](ConvDirectDwTile&, int64_t, int64_t) {}, divisors.data());
 }
@@ -850,6 +883,7 @@ void max_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
   const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
+  if (pool_rows_apply(p, v)) return run_pool_rows(p, batch, x, y, /*max=*/true, nullptr, v.pool_row, pool);
   const std::vector<int64_t> tap_off = tap_offsets(p);
   run_blocked_planes(p, batch, x, y, -std::numeric_limits<float>::infinity(), v.pack_row, v.max_tile, tap_off.data(),
                      p.KH * p.KW, pool, [](ConvDirectDwTile&, int64_t, int64_t) {});

@@ -127,6 +127,26 @@ struct ConvDirectDwRow {
 };
 using ConvDirectDwRowFn = void (*)(const ConvDirectDwRow& r);
 
+// Max or average pooling along one output row of one NCHW8c channel block, read where the input
+// lies (dilation 1): for pixel j < count and channel c < 8, with the window's columns
+// col(j, kw) = col0 + j * stride + kw that lie in [0, width),
+// y[j * 8 + c] = the largest of rows[kh][col * 8 + c] over kh < nrows and those columns (NaN never
+// wins; -inf when all are NaN), or their sum, taken in that order (kh outer) from zero, divided by
+// divisors[j]. rows are the input rows the window covers (rows of padding left out: a max
+// ignores their -inf, a sum their zeros), so the values are the bits the tiles give from a padded
+// copy (but for the sign of a zero sum). The tiles paid for the copy, and a call per 8 pixels.
+constexpr int kConvDirectPoolRows = 16;  // the most kernel rows a row call takes
+struct ConvDirectPoolRow {
+  const float* rows[kConvDirectPoolRows];
+  int nrows;
+  int kw, stride;
+  bool max;                // else average
+  int64_t col0, width, count;
+  const float* divisors;   // average: each pixel's window count
+  float* y;
+};
+using ConvDirectPoolRowFn = void (*)(const ConvDirectPoolRow& r);
+
 // Max pooling takes the same tile shape over a copy padded with -inf: out[i][j] = the largest of
 // a[i][tap_off[t] + j] over the taps, NaN ignored (-inf when every tap is NaN), stored as the
 // depthwise tile stores it; w, bias, z and act are unused.
@@ -175,8 +195,9 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r);
 void f32_conv_direct_avx512_pointwise(const ConvDirectPointwiseRun& r);
 
 // X(prefix, cpu_predicate, pointwise, blocks): blocks is how many 16-channel blocks of output the
-// variant's tile and pointwise run take at once (ConvDirectTile::cols_next). Each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row,
-// prefix##_max_tile, prefix##_avg_tile, prefix##_pack_row and prefix##_unpack.
+// variant's tile and pointwise run take at once (ConvDirectTile::cols_next).
+// Each variant is prefix##_tile, prefix##_dw_tile, prefix##_dw3x3_row, prefix##_max_tile,
+// prefix##_avg_tile, prefix##_pool_row, prefix##_pack_row and prefix##_unpack.
 #define ONYXRT_CONV_DIRECT_VARIANTS(X)                                                              \
   X(f32_conv_direct_avx512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; },         \
     f32_conv_direct_avx512_pointwise, 2)                                                                   \
@@ -190,6 +211,7 @@ void f32_conv_direct_avx512_pointwise(const ConvDirectPointwiseRun& r);
   void prefix##_dw3x3_row(const ConvDirectDwRow& r);     \
   void prefix##_max_tile(const ConvDirectDwTile& t);     \
   void prefix##_avg_tile(const ConvDirectDwTile& t);     \
+  void prefix##_pool_row(const ConvDirectPoolRow& r);    \
   void prefix##_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width, float* dst, \
                          int64_t CB, int64_t block_stride);                                                  \
   void prefix##_unpack(const float* src, int64_t count, int64_t cn, float* dst, int64_t plane);
@@ -204,6 +226,7 @@ struct ConvDirectVariant {
   ConvDirectDwRowFn dw3x3_row;
   ConvDirectDwTileFn max_tile;
   ConvDirectDwTileFn avg_tile;
+  ConvDirectPoolRowFn pool_row;
   ConvDirectPackRowFn pack_row;
   ConvDirectUnpackFn unpack;
   ConvDirectPointwiseFn pointwise;  // null: the driver calls the tile per 6 pixels

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -389,6 +390,57 @@ TEST_P(ConvDirectNchwcTest, LargePlanesRunInBands) {
           ASSERT_EQ(mx[at], want_max[q]) << "stride " << stride << " blocked " << blocked << " channel " << c;
           ASSERT_EQ(av[at], want_avg[q]) << "stride " << stride << " blocked " << blocked << " channel " << c;
         }
+      }
+    }
+  }
+}
+
+// Blocked pooling reads rows in place (ConvDirectPoolRow): wide rows, where the vector rows take
+// their pixels eight, four and two at a time between the edges, against the reference, for kernel
+// widths with a row of their own (3 at strides 1 and 2, 2 at stride 2) and the rest, with and
+// without counting the pads; NaN and -inf in the max pool's input.
+TEST_P(ConvDirectNchwcTest, PoolingOfWideRowsMatchesReference) {
+  std::mt19937 rng(83 + GetParam());
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int i = 0; i < 80; ++i) {
+    Window3d g;
+    // Along the row: 2 at stride 2, 3 at strides 1 and 2, then any.
+    const int64_t kernels[] = {2, 3, 3, 1 + int64_t(rng() % 5)}, strides[] = {2, 2, 1, 1 + int64_t(rng() % 3)};
+    for (int d = 1; d < 3; ++d) {
+      g.kernel[d] = d == 2 ? kernels[i % 4] : 1 + rng() % 5;
+      g.stride[d] = d == 2 ? strides[i % 4] : 1 + rng() % 3;
+      g.in[d] = g.kernel[d] + (d == 1 ? rng() % 5 : 16 + rng() % 60);
+      g.pad_begin[d] = rng() % g.kernel[d];
+      g.pad_end[d] = rng() % g.kernel[d];
+      g.out[d] = (g.in[d] + g.pad_begin[d] + g.pad_end[d] - g.kernel[d]) / g.stride[d] + 1;
+    }
+    const bool include_pad = i % 3 == 1;
+    const int64_t C = 8 * (1 + rng() % 3), P = g.out_size(), in = g.in_size();
+    std::vector<float> x(C * in);
+    for (float& e : x) {
+      const unsigned r = rng() % 50;
+      e = r == 0 ? NAN : r == 1 ? -INFINITY : value(rng);
+    }
+    const std::vector<float> xb = to_blocked(x, 1, C, in);
+    std::vector<float> mx(C * P, 12345.0f), av(C * P, 12345.0f), want_max(P), want_avg(P);
+    max_pool_blocked_f32(g, 1, C, xb.data(), mx.data(), nullptr, &variant(), /*nchwc=*/true);
+    std::vector<float> xf = x;  // the average pool's input without NaN and -inf
+    for (float& e : xf)
+      if (!std::isfinite(e)) e = 0.5f;
+    const std::vector<float> xfb = to_blocked(xf, 1, C, in);
+    avg_pool_blocked_f32(g, 1, C, xfb.data(), av.data(), include_pad, nullptr, &variant(), /*nchwc=*/true);
+    for (int64_t c = 0; c < C; ++c) {
+      maxpool_3d_ref<float>(g, x.data() + c * in, want_max.data(), nullptr, 0, false);
+      avgpool_3d_ref<float>(g, xf.data() + c * in, want_avg.data(), include_pad);
+      for (int64_t q = 0; q < P; ++q) {
+        const float m = blocked_at(mx, C, P, 0, c, q), a = blocked_at(av, C, P, 0, c, q);
+        const bool all_nan = want_max[q] == std::numeric_limits<float>::lowest() && m == -INFINITY;
+        ASSERT_TRUE(all_nan || std::memcmp(&m, &want_max[q], sizeof m) == 0)
+            << variant().name << " max kernel " << g.kernel[1] << "x" << g.kernel[2] << " stride " << g.stride[2]
+            << " width " << g.in[2] << " channel " << c << " pixel " << q << ": " << m << " vs " << want_max[q];
+        ASSERT_EQ(a, want_avg[q]) << variant().name << " avg kernel " << g.kernel[1] << "x" << g.kernel[2]
+                                  << " stride " << g.stride[2] << " width " << g.in[2] << " include_pad "
+                                  << include_pad << " channel " << c << " pixel " << q;
       }
     }
   }

@@ -208,6 +208,7 @@ void f32_conv_direct_avx512_pointwise(const ConvDirectPointwiseRun& r) {
 void f32_conv_direct_avx512_dw_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_dw_tile(t); }
 void f32_conv_direct_avx512_max_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_max_tile(t); }
 void f32_conv_direct_avx512_avg_tile(const ConvDirectDwTile& t) { f32_conv_direct_avx2_avg_tile(t); }
+void f32_conv_direct_avx512_pool_row(const ConvDirectPoolRow& r) { f32_conv_direct_avx2_pool_row(r); }
 void f32_conv_direct_avx512_pack_row(const float* src, int64_t plane, int64_t step, int64_t C, int64_t width,
                                      float* dst, int64_t CB, int64_t block_stride) {
   f32_conv_direct_avx2_pack_row(src, plane, step, C, width, dst, CB, block_stride);

@@ -1,5 +1,5 @@
-// AVX2+FMA depthwise 3x3 along an output row of one NCHW8c block: the nine filter vectors stay in
-// registers and four output pixels accumulate at once, each input vector loaded once per kernel
+// AVX2+FMA depthwise 3x3 along an output row of one NCHW8c block: four output pixels accumulate
+// at once (the filter vectors are FMA memory operands), each input vector loaded once per kernel
 // row and applied to every pixel whose window covers it.
 #include <immintrin.h>
 
@@ -16,25 +16,28 @@ constexpr int B = kConvDirectChannelBlock;
 // Pixels [j, j + NP) of the row: column c of their windows' span feeds pixel p through tap
 // c - p * S.
 template <int S, int NP>
-inline void dw3x3_pixels(const float* const rows[3], const __m256 w[9], int64_t j, __m256 acc[NP]) {
+inline void dw3x3_pixels(const float* const rows[3], const float* w, int64_t j, __m256 acc[NP]) {
   for (int p = 0; p < NP; ++p) acc[p] = _mm256_setzero_ps();
 #pragma GCC unroll 3
   for (int kh = 0; kh < 3; ++kh) {
     const float* x = rows[kh] + j * S * B;
+    asm("" : "+r"(x));  // each load x plus a constant, not a hoisted offset register of its own
 #pragma GCC unroll 12
     for (int c = 0; c < (NP - 1) * S + 3; ++c) {
       const __m256 v = _mm256_loadu_ps(x + c * B);
 #pragma GCC unroll 4
       for (int p = 0; p < NP; ++p)
-        if (c - p * S >= 0 && c - p * S < 3) acc[p] = _mm256_fmadd_ps(v, w[kh * 3 + c - p * S], acc[p]);
+        if (c - p * S >= 0 && c - p * S < 3)
+          acc[p] = _mm256_fmadd_ps(v, _mm256_loadu_ps(w + (kh * 3 + c - p * S) * B), acc[p]);
     }
   }
 }
 
 template <int S, typename Act>
 void dw3x3_row(const ConvDirectDwRow& r, Act act) {
-  __m256 w[9];
-  for (int k = 0; k < 9; ++k) w[k] = _mm256_loadu_ps(r.w + k * B);
+  // The filters are read from r.w at each FMA (L1): copied into nine locals, they came to the
+  // stack through a rep movsq on every call, a fifth of a stride-2 row of 28 pixels.
+  const float* w = r.w;
   const __m256 bias = r.bias ? _mm256_loadu_ps(r.bias) : _mm256_setzero_ps();
   // The taps are summed from zero and the bias added after, as the 8-pixel tile does: the same bits.
   auto store = [&](const __m256* acc, int n, int64_t j) {
@@ -59,7 +62,7 @@ void dw3x3_row(const ConvDirectDwRow& r, Act act) {
       for (int kw = 0; kw < 3; ++kw) {
         const int64_t col = r.col0 + j * S + kw;
         const __m256 v = col >= 0 && col < r.width ? _mm256_loadu_ps(r.rows[kh] + col * B) : _mm256_setzero_ps();
-        acc[0] = _mm256_fmadd_ps(v, w[kh * 3 + kw], acc[0]);
+        acc[0] = _mm256_fmadd_ps(v, _mm256_loadu_ps(w + (kh * 3 + kw) * B), acc[0]);
       }
     store(acc, 1, j);
   };

@@ -177,6 +177,13 @@ void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<
   if (impl_->settings.dynamic_block_base > 0 && max_blocks > threads)
     job.guided_div = static_cast<int64_t>(impl_->settings.dynamic_block_base) * threads;
 
+  // A static split hands its first block to the calling thread, before the workers may take one:
+  // so block 0 runs on the same thread from call to call, and the kernels whose blocks follow the
+  // image's rows (parallel_for_chunks' home ranges) find in the caller's cache what its previous
+  // call wrote there, and the workers likewise.
+  const bool caller_first = job.guided_div == 0;
+  if (caller_first) job.next.store(std::min(n, job.block), std::memory_order_relaxed);
+
   impl_->spin_stop.store(false);
   impl_->job.store(&job);
   impl_->generation.fetch_add(1);
@@ -186,6 +193,16 @@ void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<
   }
   const bool was_inside = t_inside_pool;
   t_inside_pool = true;
+  if (caller_first) {
+    const int64_t first_end = std::min(n, job.block);
+    try {
+      fn(0, first_end);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(job.error_mutex);
+      if (!job.error) job.error = std::current_exception();
+    }
+    job.done.fetch_add(first_end, std::memory_order_acq_rel);
+  }
   Impl::run_blocks(job);
   t_inside_pool = was_inside;
   // Wait for blocks still running on workers, then for every worker to let go of `job` before it
@@ -217,11 +234,29 @@ void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
     fn(0, n);
     return;
   }
-  std::atomic<int64_t> next{0};
-  // One block per thread; each keeps taking chunks until none is left.
-  pool->parallel_for(std::min<int64_t>(threads, chunks), 1, [&](int64_t, int64_t) {
-    for (int64_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1))
-      fn(c * chunk, std::min(n, (c + 1) * chunk));
+  // One block per thread, each with a home range of consecutive chunks, taken from its front;
+  // a thread whose range is spent takes chunks from the others'. Block 0 runs on the calling
+  // thread (parallel_for), so the same thread takes the same part of [0, n) from call to call:
+  // kernels that order their tasks along the image's rows then read, at two threads, the rows
+  // the same core wrote in the layer before, where one shared counter dealt the chunks out at
+  // random (MobileNetV2 at two threads 3.42 -> 3.15 ms, Inception v2 8.99 -> 8.85).
+  const int64_t homes = std::min<int64_t>(threads, chunks);
+  struct alignas(64) Range {
+    std::atomic<int64_t> next;
+    int64_t end;
+  };
+  std::vector<Range> ranges(static_cast<size_t>(homes));
+  for (int64_t r = 0; r < homes; ++r) {
+    ranges[static_cast<size_t>(r)].next.store(r * chunks / homes, std::memory_order_relaxed);
+    ranges[static_cast<size_t>(r)].end = (r + 1) * chunks / homes;
+  }
+  pool->parallel_for(homes, 1, [&](int64_t b, int64_t e) {
+    for (int64_t home = b; home < e; ++home)
+      for (int64_t k = 0; k < homes; ++k) {
+        Range& r = ranges[static_cast<size_t>((home + k) % homes)];
+        for (int64_t c = r.next.fetch_add(1); c < r.end; c = r.next.fetch_add(1))
+          fn(c * chunk, std::min(n, (c + 1) * chunk));
+      }
   });
 }
 

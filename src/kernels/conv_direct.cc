@@ -637,8 +637,11 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
     tile.ldy = p.P;
     tile.blocked_y = p.y_blocked;
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t nb = t / bands, n = nb / p.Cb, cb = nb % p.Cb, c0 = cb * B;
-      const int64_t r0 = t % bands * band, r1 = std::min(p.OH, r0 + band);
+      // Image, band, then channel block: the threads' home ranges (parallel_for_chunks) follow
+      // the rows, as the pointwise convolutions' pixel groups do, so that each thread reads rows
+      // its own core wrote.
+      const int64_t n = t / (bands * p.Cb), cb = t % p.Cb, c0 = cb * B;
+      const int64_t r0 = t / p.Cb % bands * band, r1 = std::min(p.OH, r0 + band);
       // NCHW8c blocks are whole (their channels past C hold finite values the tiles may read).
       const int64_t cn = p.y_blocked ? B : std::min<int64_t>(B, p.C - c0);
       const float* x = x_all + (n * p.x_channels + c0) * plane;
@@ -733,8 +736,8 @@ void run_pool_rows(const Plan& p, int64_t batch, const float* x_all, float* y_al
     ConvDirectPoolRow r{};
     r.kw = static_cast<int>(p.KW), r.stride = static_cast<int>(p.sw), r.max = max;
     r.col0 = -p.pl, r.width = p.W, r.count = p.OW;
-    for (int64_t i = i0; i < i1; ++i) {
-      const int64_t plane = i / p.OH, oh = i % p.OH;
+    for (int64_t i = i0; i < i1; ++i) {  // image, row, then channel block, as the depthwise bands
+      const int64_t plane = i / (p.OH * p.Cb) * p.Cb + i % p.Cb, oh = i / p.Cb % p.OH;
       const float* x = x_all + plane * p.H * p.W * B;
       r.nrows = 0;
       for (int64_t kh = 0; kh < p.KH; ++kh) {

@@ -52,6 +52,27 @@ TEST(ThreadPool, ChunksCoverEveryIndexOnceAndBalance) {
   EXPECT_GE(after_slow.load(), 30) << "chunks waited behind the slow one";
 }
 
+// The calling thread runs a static split's first block, and parallel_for_chunks' first home
+// range from its first chunk on: the same part of the work lands on the same thread from call to
+// call (the rows a kernel wrote stay in that core's cache for the next one).
+TEST(ThreadPool, TheCallerTakesTheFirstBlockAndTheFirstHomeRange) {
+  ThreadPool pool({.num_threads = 2});
+  const std::thread::id caller = std::this_thread::get_id();
+  for (int call = 0; call < 50; ++call) {
+    std::thread::id first_block, first_chunk;
+    pool.parallel_for(2, 1, [&](int64_t b, int64_t) {
+      if (b == 0) first_block = std::this_thread::get_id();
+    });
+    std::vector<std::thread::id> by_chunk(64);
+    ThreadPool::parallel_for_chunks(&pool, 64, 1, [&](int64_t b, int64_t) {
+      by_chunk[static_cast<size_t>(b)] = std::this_thread::get_id();
+    });
+    first_chunk = by_chunk[0];
+    ASSERT_EQ(first_block, caller) << "call " << call;
+    ASSERT_EQ(first_chunk, caller) << "call " << call;
+  }
+}
+
 TEST(ThreadPool, NestedCallsRunInlineWithoutDeadlock) {
   ThreadPool pool({.num_threads = 3});
   std::atomic<int64_t> sum{0};

@@ -154,6 +154,8 @@ void tile(const ConvDirectTile& t, Act act) {
   if constexpr (Two) leave(s1, next_block(t), act);
 }
 
+constexpr int64_t kInputAhead = 4;  // tiles
+
 template <bool Two, typename Act>
 void pointwise(const ConvDirectPointwiseRun& r, Act act) {
   ConvDirectTile t;  // what leave() reads: tile 0's output, then each tile's
@@ -176,7 +178,17 @@ void pointwise(const ConvDirectPointwiseRun& r, Act act) {
     if constexpr (Two) start(s1, r.first, next.partial);
     const float* w = r.w;
     const float* x = r.x + i * kTileFloats;
+    // The input kInputAhead tiles on, plane by plane: a layer's input is 4-48 planes read 192
+    // bytes at a time, which the hardware prefetchers did not follow out of L3 (MobileNetV2's
+    // 32 -> 16 channels at 112x112, in the model: 177 -> 101 us; 76 once the input had been read).
+    const float* x_ahead = i + kInputAhead < r.tiles ? x + kInputAhead * kTileFloats : nullptr;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
+      if (x_ahead) {
+        const char* line = reinterpret_cast<const char*>(x_ahead + cb * r.x_block);
+        _mm_prefetch(line, _MM_HINT_T0);
+        _mm_prefetch(line + 64, _MM_HINT_T0);
+        _mm_prefetch(line + 128, _MM_HINT_T0);
+      }
       // The tile's six pixels lie side by side in each channel block's plane.
       const float* a0 = x + cb * r.x_block;
       const float* a[MR] = {a0, a0 + 8, a0 + 16, a0 + 24, a0 + 32, a0 + 40};

@@ -85,17 +85,20 @@ struct ThreadPool::Impl {
     }
   }
 
+  // Runs one block, keeping the first exception for the caller, and counts it done.
+  static void run_block(Job& j, int64_t begin, int64_t end) {
+    try {
+      (*j.fn)(begin, end);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(j.error_mutex);
+      if (!j.error) j.error = std::current_exception();
+    }
+    j.done.fetch_add(end - begin, std::memory_order_acq_rel);
+  }
+
   static void run_blocks(Job& j) {
     int64_t begin, end;
-    while (grab(j, begin, end)) {
-      try {
-        (*j.fn)(begin, end);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(j.error_mutex);
-        if (!j.error) j.error = std::current_exception();
-      }
-      j.done.fetch_add(end - begin, std::memory_order_acq_rel);
-    }
+    while (grab(j, begin, end)) run_block(j, begin, end);
   }
 
   // Spins until a new generation is posted, the spin budget runs out or spinning is stopped.
@@ -193,16 +196,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t min_block, const std::function<
   }
   const bool was_inside = t_inside_pool;
   t_inside_pool = true;
-  if (caller_first) {
-    const int64_t first_end = std::min(n, job.block);
-    try {
-      fn(0, first_end);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(job.error_mutex);
-      if (!job.error) job.error = std::current_exception();
-    }
-    job.done.fetch_add(first_end, std::memory_order_acq_rel);
-  }
+  if (caller_first) Impl::run_block(job, 0, std::min(n, job.block));
   Impl::run_blocks(job);
   t_inside_pool = was_inside;
   // Wait for blocks still running on workers, then for every worker to let go of `job` before it

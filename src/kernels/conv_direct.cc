@@ -862,7 +862,6 @@ void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
   const Plan p = make_plan(win, channels, channels, /*depthwise=*/true, nchwc, nchwc);
   if (batch == 0 || p.P == 0 || p.C == 0) return;
   const ConvDirectVariant& v = variant ? *variant : conv_direct_selected_variant();
-  const std::vector<int64_t> tap_off = tap_offsets(p);
   // Each output's window count, as avgpool_3d_ref counts it (dilation 1): taps inside the input,
   // or inside input and pads. One float per pixel plus a tile's worth past the end.
   auto taps_in = [](int64_t start, int64_t k, int64_t lo, int64_t hi) {
@@ -880,6 +879,7 @@ void avg_pool_blocked_f32(const Window3d& win, int64_t batch, int64_t channels, 
     }
   }
   if (pool_rows_apply(p, v)) return run_pool_rows(p, batch, x, y, /*max=*/false, divisors.data(), v.pool_row, pool);
+  const std::vector<int64_t> tap_off = tap_offsets(p);
   run_blocked_planes(p, batch, x, y, 0.0f, v.pack_row, v.avg_tile, tap_off.data(), p.KH * p.KW, pool,
                      [](ConvDirectDwTile&, int64_t, int64_t) {}, divisors.data());
 }

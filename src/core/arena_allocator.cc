@@ -4,6 +4,11 @@
 // run freed moments before, which is still in cache: the arena it replaced kept one free list per
 // exact size, so every distinct tensor size held a block of its own and a run's footprint was the
 // sum of its sizes (SqueezeNet 1.20 -> 1.12 x onnxruntime at one thread with reuse across sizes).
+// Requests below the regions' threshold come from one free list per power of two: the system's
+// aligned allocation of a few KB walked and merged glibc's free chunks on most calls.
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
@@ -19,18 +24,30 @@ namespace onyxrt {
 namespace {
 
 // Requests of at least kMinArenaBytes are served from the regions, rounded up to whole pages;
-// smaller ones go straight to the system allocator, which already serves them from its own pools
-// without page faults. A chunk is split only when the rest is itself worth a request. At most
-// kMaxCachedBytes stay free in the regions: a region that becomes wholly free past that goes
-// back, so a model with huge transient tensors does not pin them forever.
+// smaller ones from the size classes. A chunk is split only when the rest is itself worth a
+// request. At most kMaxCachedBytes stay free in the regions: a region that becomes wholly free
+// past that goes back, so a model with huge transient tensors does not pin them forever; the
+// size classes keep at most kMaxSmallCachedBytes.
 constexpr size_t kMinArenaBytes = size_t{64} << 10;
 constexpr size_t kPage = 4096;
 constexpr size_t kMaxCachedBytes = size_t{2} << 30;
+constexpr size_t kMaxSmallCachedBytes = size_t{64} << 20;
+
+// Size classes: powers of two from kAlignment up to kMinArenaBytes. A small block is preceded by
+// one alignment unit that records its class, so that deallocate() needs no lookup.
+constexpr int kMinClassLog2 = 6;
+constexpr int kClasses = std::bit_width(kMinArenaBytes - 1) - kMinClassLog2 + 1;
+static_assert(size_t{1} << kMinClassLog2 == Allocator::kAlignment);
+
+int size_class(size_t bytes) {
+  return std::max(0, static_cast<int>(std::bit_width(std::max<size_t>(bytes, 1) - 1)) - kMinClassLog2);
+}
+size_t class_bytes(int c) { return size_t{1} << (c + kMinClassLog2); }
 
 class ArenaAllocator final : public Allocator {
  public:
   void* allocate(size_t bytes) override {
-    if (bytes < kMinArenaBytes) return system_->allocate(bytes);
+    if (bytes < kMinArenaBytes) return allocate_small(bytes);
     const size_t size = round_up(bytes);
     {
       std::lock_guard lock(mutex_);
@@ -46,35 +63,40 @@ class ArenaAllocator final : public Allocator {
 
   void deallocate(void* p) override {
     if (p == nullptr) return;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = in_use_.find(p);
-      if (it != in_use_.end()) {
-        Chunk* c = it->second;
-        in_use_.erase(it);
-        c->in_use = false;
-        c = merge_with_free_neighbours(c);
-        if (c->size != c->region_size || cached_ + c->size <= kMaxCachedBytes) {
-          free_.insert({c->size, c});
-          cached_ += c->size;
-          return;
-        }
-        p = c->ptr;  // a whole region, and the cache is full: it goes back
-        delete c;
-      }
+    void* region = nullptr;
+    switch (release_chunk(p, region)) {
+      case Released::kKept:
+        return;
+      case Released::kRegion:
+        system_->deallocate(region);
+        return;
+      case Released::kNotAChunk:
+        deallocate_small(p);
+        return;
     }
-    system_->deallocate(p);
   }
 
   const char* name() const override { return "CpuArena"; }
 
   size_t cached() {
+    size_t small;
+    {
+      std::lock_guard lock(small_mutex_);
+      small = small_cached_;
+    }
     std::lock_guard lock(mutex_);
-    return cached_;
+    return cached_ + small;
   }
 
-  // Gives back every region no tensor uses any part of.
+  // Gives back every region no tensor uses any part of, and every free small block.
   void shrink() {
+    std::vector<char*> small;
+    {
+      std::lock_guard lock(small_mutex_);
+      for (auto& list : small_free_) small.insert(small.end(), list.begin(), list.end()), list.clear();
+      small_cached_ = 0;
+    }
+    for (char* raw : small) system_->deallocate(raw);
     std::vector<Chunk*> regions;
     {
       std::lock_guard lock(mutex_);
@@ -96,6 +118,59 @@ class ArenaAllocator final : public Allocator {
   }
 
  private:
+  void* allocate_small(size_t bytes) {
+    const int c = size_class(bytes);
+    {
+      std::lock_guard lock(small_mutex_);
+      auto& list = small_free_[static_cast<size_t>(c)];
+      if (!list.empty()) {
+        char* raw = list.back();
+        list.pop_back();
+        small_cached_ -= class_bytes(c);
+        return raw + kAlignment;
+      }
+    }
+    char* raw = static_cast<char*>(system_->allocate(class_bytes(c) + kAlignment));
+    *reinterpret_cast<int*>(raw) = c;
+    return raw + kAlignment;
+  }
+
+  void deallocate_small(void* p) {
+    char* raw = static_cast<char*>(p) - kAlignment;
+    const int c = *reinterpret_cast<const int*>(raw);
+    {
+      std::lock_guard lock(small_mutex_);
+      if (small_cached_ + class_bytes(c) <= kMaxSmallCachedBytes) {
+        small_free_[static_cast<size_t>(c)].push_back(raw);
+        small_cached_ += class_bytes(c);
+        return;
+      }
+    }
+    system_->deallocate(raw);
+  }
+
+  enum class Released { kKept, kRegion, kNotAChunk };
+
+  // Returns `p` to the free chunks, or sets `region` to the whole region it became when the cache
+  // is full (the caller gives it back outside the lock).
+  Released release_chunk(void* p, void*& region) {
+    std::lock_guard lock(mutex_);
+    auto it = in_use_.find(p);
+    if (it == in_use_.end()) return Released::kNotAChunk;
+    Chunk* c = it->second;
+    in_use_.erase(it);
+    c->in_use = false;
+    c = merge_with_free_neighbours(c);
+    if (c->size != c->region_size || cached_ + c->size <= kMaxCachedBytes) {
+      free_.insert({c->size, c});
+      cached_ += c->size;
+      return Released::kKept;
+    }
+    region = c->ptr;
+    delete c;
+    return Released::kRegion;
+  }
+
   // A piece of a region; the chunks of a region are linked in address order.
   struct Chunk {
     char* ptr;
@@ -159,6 +234,9 @@ class ArenaAllocator final : public Allocator {
   std::set<std::pair<size_t, Chunk*>> free_;    // free chunks by size, then address
   std::unordered_map<void*, Chunk*> in_use_;     // chunks handed out, by address
   size_t cached_ = 0;                            // bytes of the free chunks
+  std::mutex small_mutex_;
+  std::array<std::vector<char*>, kClasses> small_free_;  // free small blocks (their header) per class
+  size_t small_cached_ = 0;                              // bytes of the free small blocks
 };
 
 ArenaAllocator& arena() {

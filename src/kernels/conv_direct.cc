@@ -84,7 +84,12 @@ Plan make_plan(const Window3d& g, int64_t C, int64_t M, bool depthwise = false, 
   p.tiles = (p.P + MR - 1) / MR;
   p.xp_floats = p.in_place ? 0 : round_up(p.Cb * p.Hp * p.Wp * p.CB, 16);
   p.w_floats = p.ocb * p.K * NR;
+  // The depthwise-shaped drivers walk taps (tap_offsets), not segments of K. The plan is made on
+  // every call, so its one vector is sized once (growing it by push_back was most of the malloc
+  // time of a MobileNetV2 run).
+  if (depthwise) return p;
   const int64_t row = p.Wp * p.CB, block = p.Hp * row;
+  p.seg_off.reserve(static_cast<size_t>(p.Cb * p.KH * (p.dw == 1 ? 1 : p.KW)));
   for (int64_t cb = 0; cb < p.Cb; ++cb)
     for (int64_t kh = 0; kh < p.KH; ++kh) {
       if (p.dw == 1) {  // a kernel row's columns and channels are one contiguous run
@@ -559,9 +564,27 @@ void f32_conv_direct_portable_dw3x3_row(const ConvDirectDwRow& r) {
     }
 }
 
+namespace {
+
+// args.packed_w holds the filters in the [Cb][taps][8] form the depthwise tiles read.
+bool dw_weights_prepacked(const ConvDirectArgs& a, int64_t channels, int64_t taps) {
+  const ConvDirectWeights* pw = a.packed_w;
+  return pw && pw->in_channels == 1 && pw->out_channels == channels && pw->kh * pw->kw == taps;
+}
+
+// An NCHW bias holds C values; every block reads 8 (the row kernel loads them as one vector).
+bool dw_bias_needs_padding(const ConvDirectArgs& a, int64_t channels) {
+  return a.bias && !a.nchwc && channels % kConvDirectChannelBlock != 0;
+}
+
+}  // namespace
+
 int64_t conv_direct_dw_workspace_size(const ConvDirectArgs& a) {
   const Plan p = make_plan(a.win, a.in_channels, a.in_channels, /*depthwise=*/true, a.nchwc, a.nchwc);
-  return p.Cb * kConvDirectChannelBlock * (p.KH * p.KW + 1);  // filters and bias, whole blocks of 8, zero past C
+  const int64_t taps = p.KH * p.KW;
+  // Pre-packed filters and a whole-block bias need none: a run's models then allocate nothing here.
+  if (dw_weights_prepacked(a, p.C, taps) && !dw_bias_needs_padding(a, p.C)) return 0;
+  return p.Cb * kConvDirectChannelBlock * (taps + 1);  // filters and bias, whole blocks of 8, zero past C
 }
 
 namespace {
@@ -784,14 +807,12 @@ void conv_direct_dw_f32(const ConvDirectArgs& a, float* workspace, ThreadPool* p
   const ConvDirectVariant& v = a.variant ? *a.variant : conv_direct_selected_variant();
   // Filters [C][1][KH][KW] -> [Cb][taps][8], zero past C: pre-packed, or here.
   const int64_t taps = p.KH * p.KW;
-  const ConvDirectWeights* pw = a.packed_w;
-  const bool prepacked = pw && pw->in_channels == 1 && pw->out_channels == p.C && pw->kh * pw->kw == taps;
+  const bool prepacked = dw_weights_prepacked(a, p.C, taps);
   if (!prepacked) pack_dw_weights_into(a.w, p.C, taps, workspace);
-  const float* w = prepacked ? pw->data.data() : workspace;
-  // Every block reads 8 biases (the row kernel loads them as one vector); an NCHW bias holds C, so
-  // a ragged last block reads a zero-padded copy.
+  const float* w = prepacked ? a.packed_w->data.data() : workspace;
+  // A ragged last block reads a zero-padded copy of the bias.
   const float* bias = a.bias;
-  if (bias && !a.nchwc && p.C % B != 0) {
+  if (dw_bias_needs_padding(a, p.C)) {
     float* padded = workspace + p.Cb * B * taps;
     std::fill(std::copy(bias, bias + p.C, padded), padded + p.Cb * B, 0.0f);
     bias = padded;

@@ -63,6 +63,7 @@ class ConvNchwcKernel final : public OpKernel {
       bias_from_ = B->data<float>();
       packed = true;
     }
+    plan_window(ctx.node(), W);
     return packed;
   }
 
@@ -91,7 +92,9 @@ class ConvNchwcKernel final : public OpKernel {
       fail("X must hold W's input channels rounded up to 8");
     if (B && (B->dtype() != DataType::Float || B->rank() != 1 || B->shape()[0] != M))
       fail("B must be a float vector of one value per output channel");
-    const kernels::Window3d win = conv_window(cfg_, node, W, {X.shape()[2], X.shape()[3]});
+    const bool planned = window_from_ && window_from_ == W.data<float>() && X.shape()[2] == window_in_[0] &&
+                         X.shape()[3] == window_in_[1];
+    const kernels::Window3d win = planned ? window_ : conv_window(cfg_, node, W, {X.shape()[2], X.shape()[3]});
     if (!kernels::conv_direct_nchwc_supports(win)) fail("pads beyond the window's reach do not run blocked");
     const Shape out{X.shape()[0], kernels::nchwc_padded_channels(M), win.out[1], win.out[2]};
     if (Z && (Z->dtype() != DataType::Float || Z->shape() != out))
@@ -172,7 +175,27 @@ class ConvNchwcKernel final : public OpKernel {
     return kernels::winograd_tile(win, W.shape()[1], W.shape()[0]);
   }
 
+  // The window over the input's inferred plane, for constant filters: a run whose X has that
+  // plane takes it as it is. Working it out on every run (attribute defaults, pads, output size)
+  // cost as much as the arithmetic of a small 1x1 convolution.
+  void plan_window(const ir::Node& node, const Tensor* W) {
+    const ir::TypeInfo& x = node.inputs[0]->type;
+    if (!W || W->rank() != 4 || W->dtype() != DataType::Float || !x.has_shape || x.shape.size() != 4 ||
+        !x.shape[2].known() || !x.shape[3].known())
+      return;
+    try {
+      window_ = conv_window(cfg_, node, *W, {x.shape[2].value, x.shape[3].value});
+    } catch (const Error&) {
+      return;  // compute() works it out again and raises there, naming the run's shapes
+    }
+    window_in_[0] = x.shape[2].value, window_in_[1] = x.shape[3].value;
+    window_from_ = W->data<float>();
+  }
+
   ConvConfig cfg_;
+  kernels::Window3d window_;
+  int64_t window_in_[2] = {0, 0};
+  const float* window_from_ = nullptr;  // the filters window_ was made with; nullptr: none made
   bool nchw_input_;
   kernels::WinogradWeights winograd_;
   std::vector<kernels::ConvDirectWeights> weights_;  // one per group

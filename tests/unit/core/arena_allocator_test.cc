@@ -1,7 +1,7 @@
 // The process-wide CPU arena (enable_cpu_mem_arena): large blocks come back on the next request
 // that fits them, split for smaller ones and merged again when their neighbours are freed; small
-// ones bypass it; shrinking hands every wholly unused region back; live blocks never overlap; and
-// concurrent sessions can allocate and free through it at once.
+// ones come back from a free list per power of two; shrinking hands every unused block back;
+// live blocks never overlap; and concurrent sessions can allocate and free through it at once.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -100,11 +100,56 @@ TEST(CpuArena, RandomTrafficKeepsLiveBlocksDisjointAndIntact) {
   EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
 }
 
-TEST(CpuArena, SmallBlocksBypassTheArena) {
+TEST(CpuArena, SmallBlocksComeBackFromTheirPowerOfTwoClass) {
   cpu_arena_shrink();
   Allocator& arena = *cpu_arena_allocator();
-  void* p = arena.allocate(1024);
+  char* p = static_cast<char*>(arena.allocate(1000));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % Allocator::kAlignment, 0u);
+  std::memset(p, 7, 1000);
   arena.deallocate(p);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 1024u);
+  // 513..1024 bytes share the class; 1025 is the next one and gets a block of its own.
+  char* q = static_cast<char*>(arena.allocate(600));
+  EXPECT_EQ(q, p);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
+  char* r = static_cast<char*>(arena.allocate(1025));
+  EXPECT_NE(r, p);
+  std::memset(r, 8, 1025);
+  EXPECT_EQ(q[999], 7) << "a live small block was overwritten";
+  arena.deallocate(q);
+  arena.deallocate(r);
+  EXPECT_EQ(cpu_arena_cached_bytes(), 1024u + 2048u);
+  void* tiny = arena.allocate(0);  // still a distinct, aligned block
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(tiny) % Allocator::kAlignment, 0u);
+  arena.deallocate(tiny);
+  cpu_arena_shrink();
+  EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
+}
+
+TEST(CpuArena, SmallAndLargeTrafficKeepLiveBlocksIntact) {
+  cpu_arena_shrink();
+  Allocator& arena = *cpu_arena_allocator();
+  std::mt19937 rng(11);
+  std::vector<std::pair<char*, size_t>> live;
+  for (int step = 0; step < 4000; ++step) {
+    if (!live.empty() && rng() % 2) {
+      const size_t i = rng() % live.size();
+      auto [p, size] = live[i];
+      const char tag = static_cast<char>(size);
+      for (size_t k = 0; k < size; k += 97) ASSERT_EQ(p[k], tag) << "a live block of " << size << " bytes was overwritten";
+      arena.deallocate(p);
+      live[i] = live.back();
+      live.pop_back();
+      continue;
+    }
+    const size_t size = rng() % 4 ? 1 + rng() % (size_t{80} << 10) : (size_t{64} << 10) + rng() % (size_t{1} << 20);
+    char* p = static_cast<char*>(arena.allocate(size));
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(p) % Allocator::kAlignment, 0u);
+    std::memset(p, static_cast<char>(size), size);
+    live.emplace_back(p, size);
+  }
+  for (auto [p, size] : live) arena.deallocate(p);
+  cpu_arena_shrink();
   EXPECT_EQ(cpu_arena_cached_bytes(), 0u);
 }
 

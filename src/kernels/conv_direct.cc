@@ -48,6 +48,12 @@ struct Plan {
   int64_t x_channels = 0, y_channels = 0;  // channels of x's and y's layout (padded to 8 when blocked)
 };
 
+// The chunks parallel_for_chunks deals out: about 16 per thread. The last chunk a thread takes
+// is what the others may wait on, and tasks are several microseconds each, so a chunk is mostly
+// one task; at 4 per thread (two tasks a chunk, 9 chunks for 2 threads) the caller waited on the
+// worker 82-95 us of a 2.2 ms MobileNetV2 run at two threads, 49 us at 16.
+int64_t chunk_tasks(int64_t tasks, int64_t threads) { return std::max<int64_t>(1, tasks / (16 * threads)); }
+
 // Steps of K whose 16-wide filter rows (64 bytes each) stay in L1 while a task's tiles reuse them.
 constexpr int64_t kChunkK = 256;
 // Blocked strided 1x1 convolutions over this many input channels or more pack their pixels
@@ -220,8 +226,8 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
   const int64_t group = std::clamp<int64_t>(p.tiles * block_tasks / want_tasks, 1, max_group);
   const int64_t groups = (p.tiles + group - 1) / group;
   const int64_t nseg = static_cast<int64_t>(p.seg_off.size());
-  // Chunks of a few tasks taken as threads free up: 2-thread Inception v2 went from 1.41 to 1.27
-  // x onnxruntime against halves handed out up front.
+  // Tasks taken as threads free up (chunk_tasks): 2-thread Inception v2 went from 1.41 to 1.27 x
+  // onnxruntime against halves handed out up front.
   const int64_t tasks = groups * block_tasks;
   // Task order. Pixel groups outer (the default) keep a group's input rows in L2 while every block
   // of 16 output channels passes over them. When the filters are much larger than the image, they
@@ -240,7 +246,7 @@ void run_tiles(const Plan& p, const ConvDirectArgs& a, const float* xp, float* p
   // channel block.
   const bool pointwise_runs = pointwise && p.in_place && p.KH * p.KW == 1 && p.sh == 1 && p.sw == 1 && p.y_blocked &&
                               !p.pack_a && p.seg_len == kConvDirectChannelBlock;
-  ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
+  ThreadPool::parallel_for_chunks(pool, tasks, chunk_tasks(tasks, threads), [&](int64_t t0, int64_t t1) {
     alignas(64) float partial[kMaxGroup][2 * MR * NR];
     const float* rows_a[kMaxGroup][MR];
     ConvDirectTile tile;
@@ -623,7 +629,11 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   constexpr int B = kConvDirectChannelBlock, PX = kConvDirectDwPixels;
   constexpr int64_t kBandFloats = 24 * 1024;
   const int64_t plane = p.in_h * p.in_w, row = p.Wp * B, reach = (p.KH - 1) * p.dh + 1;
-  const int64_t band = std::clamp<int64_t>((kBandFloats / row - reach) / p.sh + 1, 1, p.OH);
+  // Bands of equal height, at most what fits kBandFloats: the largest that fits left a remnant
+  // (144 channels at 56x56: bands of 50 and 6 rows), and at two threads the chunks of the tall
+  // bands fell to one thread, which worked 68 us to the other's 49.
+  const int64_t band_max = std::clamp<int64_t>((kBandFloats / row - reach) / p.sh + 1, 1, p.OH);
+  const int64_t band = (p.OH + (p.OH + band_max - 1) / band_max - 1) / ((p.OH + band_max - 1) / band_max);
   const int64_t bands = (p.OH + band - 1) / band;
   const int64_t pixel_step = p.y_blocked ? B : 1;
   const int64_t tasks = batch * p.Cb * bands, threads = pool ? pool->num_threads() : 1;
@@ -639,7 +649,7 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   // channels at 112x112 stride 2 0.34 -> 0.24 ms, 32 at 112x112 0.32 -> 0.24, 144 at 56x56
   // 0.25 -> 0.23.
   const bool rows_in_place = rows_3x3 && p.x_blocked;
-  ThreadPool::parallel_for_chunks(pool, tasks, std::max<int64_t>(1, tasks / (4 * threads)), [&](int64_t t0, int64_t t1) {
+  ThreadPool::parallel_for_chunks(pool, tasks, chunk_tasks(tasks, threads), [&](int64_t t0, int64_t t1) {
     thread_local std::vector<float, CacheLineAllocator<float>> buffer;  // 32-byte loads must not straddle lines
     thread_local std::vector<float, CacheLineAllocator<float>> zeros;
     thread_local std::vector<float, CacheLineAllocator<float>> band_copy;  // an NCHW band's rows as blocks
@@ -755,7 +765,7 @@ void run_pool_rows(const Plan& p, int64_t batch, const float* x_all, float* y_al
   constexpr int B = kConvDirectChannelBlock;
   const int64_t planes = batch * p.Cb, threads = pool ? pool->num_threads() : 1;
   const int64_t rows = planes * p.OH;
-  ThreadPool::parallel_for_chunks(pool, rows, std::max<int64_t>(1, rows / (4 * threads)), [&](int64_t i0, int64_t i1) {
+  ThreadPool::parallel_for_chunks(pool, rows, chunk_tasks(rows, threads), [&](int64_t i0, int64_t i1) {
     ConvDirectPoolRow r{};
     r.kw = static_cast<int>(p.KW), r.stride = static_cast<int>(p.sw), r.max = max;
     r.col0 = -p.pl, r.width = p.W, r.count = p.OW;

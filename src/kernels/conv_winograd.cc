@@ -243,11 +243,16 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
   };
   const int64_t blocks = ceil_div(tiles, tb_max), scratch_floats = block_floats(plan, Cp, Mp);
   for (int64_t n = 0; n < a.batch; ++n) {
-    if (plan.slots > 1) {  // each slot runs blocks slot, slot + slots, ... alone
+    if (plan.slots > 1) {
+      // Each slot runs an equal share of the tiles alone, in blocks of at most tb_max. Dealing
+      // whole blocks out in turn gave one thread the short last block: 108 tiles to 88 at 55x55,
+      // 30 to 19 at 27x27 (SqueezeNet's 3x3 layers, 97 us on one thread to 80 on the other).
       ThreadPool::parallel_for(pool, plan.slots, 1, [&](int64_t s0, int64_t s1) {
-        for (int64_t s = s0; s < s1; ++s)
-          for (int64_t b = s; b < blocks; b += plan.slots)
-            run_block(n, b * tb_max, std::min(tb_max, tiles - b * tb_max), workspace + s * scratch_floats, nullptr);
+        for (int64_t s = s0; s < s1; ++s) {
+          const int64_t end = (s + 1) * tiles / plan.slots;
+          for (int64_t t = s * tiles / plan.slots; t < end; t += tb_max)
+            run_block(n, t, std::min(tb_max, end - t), workspace + s * scratch_floats, nullptr);
+        }
       });
     } else {
       for (int64_t b = 0; b < blocks; ++b)

@@ -56,16 +56,18 @@ void offsets(const MatMulShapes& p, int64_t bi, int64_t& a_off, int64_t& b_off) 
   }
 }
 
-void sgemm_over_batch(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a, const float* b,
-                      const kernels::PackedB* packed, float* y) {
+// trans_a: each matrix of a is stored [K, M]; trans_b: each of b is stored [N, K].
+void sgemm_over_batch(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a, bool trans_a,
+                      const float* b, bool trans_b, const kernels::PackedB* packed, float* y) {
   const int64_t batch_count = shape_size(p.batch);
   if (batch_count * p.M == 0 || p.N == 0) return;
+  const int64_t lda = trans_a ? p.M : p.K, ldb = trans_b ? p.K : p.N;
   const bool b_shared = std::all_of(p.b_batch.begin(), p.b_batch.end(), [](int64_t d) { return d == 1; });
-  if (b_shared && p.a_batch == p.batch) {  // one tall GEMM
+  if (b_shared && p.a_batch == p.batch && !trans_a) {  // one tall GEMM
     if (packed)
       kernels::sgemm_packed(false, batch_count * p.M, alpha, a, p.K, *packed, 0.0f, y, p.N, pool);
     else
-      kernels::sgemm(false, false, batch_count * p.M, p.N, p.K, alpha, a, p.K, b, p.N, 0.0f, y, p.N, pool);
+      kernels::sgemm(false, trans_b, batch_count * p.M, p.N, p.K, alpha, a, p.K, b, ldb, 0.0f, y, p.N, pool);
     return;
   }
   kernels::SgemmBatch batch;
@@ -76,19 +78,24 @@ void sgemm_over_batch(ThreadPool* pool, const MatMulShapes& p, float alpha, cons
     batch.b_offsets.push_back(b_off);
     batch.c_offsets.push_back(bi * p.M * p.N);
   }
-  kernels::sgemm_batched(batch, false, false, p.M, p.N, p.K, alpha, a, p.K, b, p.N, packed, y, p.N, pool);
+  kernels::sgemm_batched(batch, trans_a, trans_b, p.M, p.N, p.K, alpha, a, lda, b, ldb, packed, y, p.N, pool);
 }
 
 }  // namespace
 
 void batched_matmul_packed(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a,
                            const kernels::PackedB& b, float* y) {
-  sgemm_over_batch(pool, p, alpha, a, nullptr, &b, y);
+  sgemm_over_batch(pool, p, alpha, a, false, nullptr, false, &b, y);
+}
+
+void batched_sgemm(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a, bool trans_a, const float* b,
+                   bool trans_b, float* y) {
+  sgemm_over_batch(pool, p, alpha, a, trans_a, b, trans_b, nullptr, y);
 }
 
 template <typename T>
 void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a, const T* b, T* y) {
-  if constexpr (std::is_same_v<T, float>) return sgemm_over_batch(pool, p, alpha, a, b, nullptr, y);
+  if constexpr (std::is_same_v<T, float>) return sgemm_over_batch(pool, p, alpha, a, false, b, false, nullptr, y);
   const int64_t rows = shape_size(p.batch) * p.M;
   if (rows == 0 || p.N == 0) return;
   const int64_t min_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, p.N * p.K));

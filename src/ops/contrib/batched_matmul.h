@@ -31,6 +31,12 @@ void batched_matmul(ThreadPool* pool, const MatMulShapes& p, T alpha, const T* a
 void batched_matmul_packed(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a,
                            const kernels::PackedB& b, float* y);
 
+// Float y = alpha * op(a) @ op(b) where op transposes the last two dims of an operand stored
+// transposed (trans_a: a's matrices are [K, M]; trans_b: b's are [N, K]); the SGEMM reads them in
+// place. `p` is planned on the transposed shapes.
+void batched_sgemm(ThreadPool* pool, const MatMulShapes& p, float alpha, const float* a, bool trans_a, const float* b,
+                   bool trans_b, float* y);
+
 // Symbolic output shape of numpy matmul for shape inference (unknown when either rank is).
 ir::TypeInfo infer_matmul_type(ir::InferenceContext& ctx, const ir::TypeInfo& a, const ir::TypeInfo& b, DataType elem);
 

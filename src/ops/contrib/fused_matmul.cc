@@ -70,6 +70,18 @@ class FusedMatMulKernel final : public OpKernel {
     const Tensor& B = ctx.required_input(1);
     if (B.dtype() != A.dtype())
       throw_error(ErrorCode::InvalidArgument, ctx.node().describe() + ": A is " + A.describe() + " but B is " + B.describe());
+    if constexpr (std::is_same_v<T, float>) {
+      // transA / transB alone (attention's Q K^T) go to the SGEMM as they are; a transposed copy
+      // of K took a third of ViT's Q K^T time.
+      if (!trans_batch_a_ && !trans_batch_b_ && A.rank() >= 2 && B.rank() >= 2 && (packed_b_.empty() || B.rank() != 2)) {
+        const Shape a_shape = permuted(A.shape(), operand_perm(A.rank(), false, trans_a_));
+        const Shape b_shape = permuted(B.shape(), operand_perm(B.rank(), false, trans_b_));
+        const MatMulShapes p = plan_batched_matmul(ctx.node(), a_shape, b_shape);
+        Tensor& Y = ctx.allocate_output_uninitialized(0, A.dtype(), p.out);
+        return batched_sgemm(ctx.thread_pool(), p, alpha_, A.data<float>(), trans_a_, B.data<float>(), trans_b_,
+                             Y.mutable_data<float>());
+      }
+    }
     const Tensor a = arrange<T>(ctx, A, trans_batch_a_, trans_a_);
     if constexpr (std::is_same_v<T, float>) {
       if (!packed_b_.empty() && B.rank() == 2) {

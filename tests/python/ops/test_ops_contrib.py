@@ -72,6 +72,17 @@ def test_fused_matmul_transpose_alpha(ta, tb):
     check("FusedMatMul", [("a", a), ("b", b)], ["y"], alpha=0.5, transA=ta, transB=tb)
 
 
+@pytest.mark.parametrize("ta,tb", [(0, 1), (1, 0), (1, 1)])
+@pytest.mark.parametrize("a_batch,b_batch", [((2, 3), (2, 3)), ((2, 3), (1, 3)), ((1, 3), (2, 1))])
+def test_fused_matmul_transposed_operands_read_in_place(ta, tb, a_batch, b_batch):
+    # Attention's Q K^T: rank-4 operands whose transposed matrices the SGEMM reads as stored, with
+    # numpy batch broadcasting, past one register tile in every dim (M 20, N 37, K 19).
+    M, N, K = 20, 37, 19
+    a = rand(a_batch + ((K, M) if ta else (M, K)))
+    b = rand(b_batch + ((N, K) if tb else (K, N)), seed=1)
+    check("FusedMatMul", [("a", a), ("b", b)], ["y"], alpha=0.125, transA=ta, transB=tb)
+
+
 @pytest.mark.parametrize("tba,tbb,ta,tb", [(1, 0, 0, 0), (0, 1, 0, 0), (1, 1, 0, 0), (1, 0, 1, 0), (0, 1, 0, 1)])
 def test_fused_matmul_trans_batch(tba, tbb, ta, tb):
     # A: [d0, d1, M, K] viewed after transBatchA as [d1, M, d0, K]; shapes chosen so each variant is valid.

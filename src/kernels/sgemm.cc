@@ -419,8 +419,12 @@ void run(const Problem& p, ThreadPool* pool) {
   const int threads = pool ? pool->num_threads() : 1;
   int64_t nm = ceil_div(p.M, uk.mc), nn = ceil_div(p.N, uk.nc);
   const int64_t tiles_m = ceil_div(p.M, MR), tiles_n = ceil_div(p.N, NR);
+  // Rows that fit one M block are not split while N can be: every thread then packs the same few
+  // rows of A and reads only its share of B (the weights, megabytes), where an M split had each
+  // thread stream all of B. Two threads, alternating runs: ViT-B/16 100.2 -> 97.0 ms, BERT-base
+  // 64.9 -> 62.3 (its 768-column GEMMs had split M), ViT's 197 x 768 x 3072 2.43 -> 2.25 ms.
   while (nm * nn < 4 * threads && threads > 1 && (nm < tiles_m || nn < tiles_n)) {
-    const bool split_n = nn < tiles_n && (nm >= tiles_m || tiles_n * nm >= tiles_m * nn);
+    const bool split_n = nn < tiles_n && (nm == 1 || nm >= tiles_m || tiles_n * nm >= tiles_m * nn);
     (split_n ? nn : nm)++;
     if (nm * nn >= 2 * threads && (nm * nn) % threads == 0) break;
   }

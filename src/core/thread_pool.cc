@@ -239,17 +239,29 @@ void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
     std::atomic<int64_t> next;
     int64_t end;
   };
-  std::vector<Range> ranges(static_cast<size_t>(homes));
+  // The ranges of up to kLocalHomes threads live on the stack: this runs once per node of a
+  // model, and its heap allocation (with the closure's) came back on every call.
+  constexpr int64_t kLocalHomes = 8;
+  Range local[kLocalHomes];
+  std::unique_ptr<Range[]> heap(homes > kLocalHomes ? new Range[static_cast<size_t>(homes)] : nullptr);
+  struct Shared {
+    Range* ranges;
+    int64_t homes, chunks, chunk, n;
+    const std::function<void(int64_t, int64_t)>* fn;
+  } shared{heap ? heap.get() : local, homes, chunks, chunk, n, &fn};
   for (int64_t r = 0; r < homes; ++r) {
-    ranges[static_cast<size_t>(r)].next.store(r * chunks / homes, std::memory_order_relaxed);
-    ranges[static_cast<size_t>(r)].end = (r + 1) * chunks / homes;
+    shared.ranges[r].next.store(r * chunks / homes, std::memory_order_relaxed);
+    shared.ranges[r].end = (r + 1) * chunks / homes;
   }
-  pool->parallel_for(homes, 1, [&](int64_t b, int64_t e) {
+  // One pointer captured: the closure fits std::function's own storage.
+  const Shared* sp = &shared;
+  pool->parallel_for(homes, 1, [sp](int64_t b, int64_t e) {
+    const Shared& s = *sp;
     for (int64_t home = b; home < e; ++home)
-      for (int64_t k = 0; k < homes; ++k) {
-        Range& r = ranges[static_cast<size_t>((home + k) % homes)];
+      for (int64_t k = 0; k < s.homes; ++k) {
+        Range& r = s.ranges[(home + k) % s.homes];
         for (int64_t c = r.next.fetch_add(1); c < r.end; c = r.next.fetch_add(1))
-          fn(c * chunk, std::min(n, (c + 1) * chunk));
+          (*s.fn)(c * s.chunk, std::min(s.n, (c + 1) * s.chunk));
       }
   });
 }

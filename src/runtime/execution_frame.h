@@ -10,7 +10,10 @@ namespace onyxrt::runtime {
 
 class ExecutionFrame {
  public:
-  ExecutionFrame(const GraphState& state, const ExecutionFrame* parent) : state_(state), parent_(parent) {}
+  // Sized for every value a run may hold at once, so that no insert rehashes.
+  ExecutionFrame(const GraphState& state, const ExecutionFrame* parent) : state_(state), parent_(parent) {
+    values_.reserve(state.plan.order.size() + 8);
+  }
 
   // A value of this frame, a constant of this graph, or one of an enclosing frame; nullptr if none.
   const Value* find(const ir::Value* v) const {

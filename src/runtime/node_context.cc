@@ -15,7 +15,8 @@ void NodeContext::check_index(int i) const {
 bool NodeContext::place_in_concat(int i, DataType dtype, const Shape& shape, bool zero) {
   const ir::Value* v = node_.outputs[i];
   const auto& slots = frame_.state().plan.concat_slots;
-  auto it = v ? slots.find(v) : slots.end();
+  if (slots.empty() || !v) return false;
+  auto it = slots.find(v);
   if (it == slots.end() || it->second.dtype != dtype || it->second.shape != shape) return false;
   const plan::ConcatSlot& slot = it->second;
   Tensor* buffer = frame_.concat_buffer(slot.concat_output);

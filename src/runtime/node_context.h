@@ -7,15 +7,22 @@ namespace onyxrt::runtime {
 
 class NodeContext final : public ops::KernelContext {
  public:
-  NodeContext(const ir::Node& node, ExecutionFrame& frame, RunContext& run) : node_(node), frame_(frame), run_(run) {
-    inputs_.reserve(node.inputs.size());
-    for (const ir::Value* v : node.inputs) inputs_.push_back(v ? frame.find(v) : nullptr);
-    outputs_.resize(node.outputs.size());
+  NodeContext(const ir::Node& node, ExecutionFrame& frame, RunContext& run)
+      : node_(node),
+        frame_(frame),
+        run_(run),
+        input_count_(static_cast<int>(node.inputs.size())),
+        output_count_(static_cast<int>(node.outputs.size())) {
+    if (node.inputs.size() > kInlineInputs) inputs_heap_.resize(node.inputs.size());
+    inputs_ = node.inputs.size() > kInlineInputs ? inputs_heap_.data() : inputs_inline_;
+    for (int i = 0; i < input_count_; ++i) inputs_[i] = node.inputs[i] ? frame.find(node.inputs[i]) : nullptr;
+    if (node.outputs.size() > kInlineOutputs) outputs_heap_.resize(node.outputs.size());
+    outputs_ = node.outputs.size() > kInlineOutputs ? outputs_heap_.data() : outputs_inline_;
   }
 
-  int input_count() const override { return static_cast<int>(inputs_.size()); }
+  int input_count() const override { return input_count_; }
   const Value* input_value(int i) const override { return i < input_count() ? inputs_[i] : nullptr; }
-  int output_count() const override { return static_cast<int>(outputs_.size()); }
+  int output_count() const override { return output_count_; }
   bool output_requested(int i) const override { return i < output_count() && node_.outputs[i] != nullptr; }
   Tensor& allocate_output(int i, DataType dtype, const Shape& shape) override;
   Tensor& allocate_output_raw(int i, DataType dtype, const Shape& shape) override;
@@ -43,8 +50,16 @@ class NodeContext final : public ops::KernelContext {
   const ir::Node& node_;
   ExecutionFrame& frame_;
   RunContext& run_;
-  std::vector<const Value*> inputs_;
-  std::vector<Value> outputs_;
+  // A node's few inputs and outputs live here, not in vectors allocated on every node run; the
+  // vectors take the rare larger ones (Concat of many inputs, Split into many outputs).
+  static constexpr size_t kInlineInputs = 8, kInlineOutputs = 2;
+  int input_count_, output_count_;
+  const Value* inputs_inline_[kInlineInputs];
+  std::vector<const Value*> inputs_heap_;
+  const Value** inputs_;
+  Value outputs_inline_[kInlineOutputs];
+  std::vector<Value> outputs_heap_;
+  Value* outputs_;
 };
 
 }  // namespace onyxrt::runtime

@@ -17,7 +17,7 @@ class SequentialExecutor final : public Executor {
       auto begin = run.profiler ? run.profiler->now() : Profiler::Clock::time_point{};
       NodeContext ctx(*node, frame, run);
       try {
-        gs.kernels.at(node)->compute(ctx);
+        gs.step_kernels[step]->compute(ctx);
       } catch (const Error& e) {
         // Kernels raise with the node in the message; add it where they did not.
         std::string what = e.what();

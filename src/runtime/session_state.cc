@@ -48,6 +48,7 @@ void SessionState::build_graph(const ir::Graph& g, ExecutionOrder order, bool pr
     }
     std::unique_ptr<ops::OpKernel>& kernel = state.kernels[node];
     kernel = def->create(*node);
+    state.step_kernels.push_back(kernel.get());
     if (prepack && kernel->prepack(NodePrepackContext(*node, state))) ++prepacked_;
     for (const auto& [_, attr] : node->attributes) {
       if (attr.g) build_graph(*attr.g, order, prepack);

@@ -13,6 +13,7 @@ namespace onyxrt::runtime {
 struct GraphState {
   plan::GraphPlan plan;
   std::unordered_map<const ir::Node*, std::unique_ptr<ops::OpKernel>> kernels;
+  std::vector<ops::OpKernel*> step_kernels;  // kernels[plan.order[i]], by step: no lookup per node run
   std::unordered_map<const ir::Value*, Value> constants;  // initializers of this graph
 };
 

@@ -247,10 +247,16 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
       // Each slot runs an equal share of the tiles alone, in blocks of at most tb_max. Dealing
       // whole blocks out in turn gave one thread the short last block: 108 tiles to 88 at 55x55,
       // 30 to 19 at 27x27 (SqueezeNet's 3x3 layers, 97 us on one thread to 80 on the other).
+      // Shares start at a multiple of the GEMM's row group (kConvDirectPixels tiles), as blocks
+      // do, so that every tile falls in the same group whatever the thread count: a group of one
+      // row runs a kernel that sums in another order (the AVX2 tile's one-pixel path).
+      const auto share_start = [&](int64_t s) {
+        return s == plan.slots ? tiles : s * tiles / plan.slots / kConvDirectPixels * kConvDirectPixels;
+      };
       ThreadPool::parallel_for(pool, plan.slots, 1, [&](int64_t s0, int64_t s1) {
         for (int64_t s = s0; s < s1; ++s) {
-          const int64_t end = (s + 1) * tiles / plan.slots;
-          for (int64_t t = s * tiles / plan.slots; t < end; t += tb_max)
+          const int64_t end = share_start(s + 1);
+          for (int64_t t = share_start(s); t < end; t += tb_max)
             run_block(n, t, std::min(tb_max, end - t), workspace + s * scratch_floats, nullptr);
         }
       });

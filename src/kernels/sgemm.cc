@@ -411,38 +411,9 @@ void run(const Problem& p, ThreadPool* pool) {
   if (p.M == 1 && !p.custom_b && !p.packed_a) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
   if (uk.mr * uk.nr > kMaxTile || uk.nr > kMaxNr) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
-  const int MR = uk.mr, NR = uk.nr;
-  // Grid of tasks: start from the cache-sized blocks, then split the dimension with more tiles per
-  // block until every thread has at least two tasks (one task each left a thread idle whenever the
-  // other ran slower: ResNet-50 at 2 threads spent ~11% of its samples in idle workers), and even
-  // out block sizes so no thread gets a sliver.
   const int threads = pool ? pool->num_threads() : 1;
-  int64_t nm = ceil_div(p.M, uk.mc), nn = ceil_div(p.N, uk.nc);
-  const int64_t tiles_m = ceil_div(p.M, MR), tiles_n = ceil_div(p.N, NR);
-  // Rows that fit one M block are not split while N can be: every thread then packs the same few
-  // rows of A and reads only its share of B (the weights, megabytes), where an M split had each
-  // thread stream all of B. Two threads, alternating runs: ViT-B/16 100.2 -> 97.0 ms, BERT-base
-  // 64.9 -> 62.3 (its 768-column GEMMs had split M), ViT's 197 x 768 x 3072 2.43 -> 2.25 ms.
-  while (nm * nn < 4 * threads && threads > 1 && (nm < tiles_m || nn < tiles_n)) {
-    const bool split_n = nn < tiles_n && (nm == 1 || nm >= tiles_m || tiles_n * nm >= tiles_m * nn);
-    (split_n ? nn : nm)++;
-    if (nm * nn >= 2 * threads && (nm * nn) % threads == 0) break;
-  }
-  // M blocks of whole MR-row tiles, as even as the tiles allow, the last one also taking the rows
-  // of a final partial tile (which runs a kernel of its own row count where the variant has one),
-  // rather than each block rounded up to whole tiles: M = 197 (ViT) in two blocks was 112 + 85
-  // rows (8 tiles, and 6 tiles + 1 row), so one of 2 threads had 57% of the work; now 98 + 99.
-  const int64_t full_m = p.M / MR;
-  int64_t mc;
-  if (full_m >= nm) {
-    mc = ceil_div(full_m, nm) * MR;
-    nm = ceil_div(full_m, mc / MR);
-  } else {
-    mc = round_up(ceil_div(p.M, nm), MR);
-    nm = ceil_div(p.M, mc);
-  }
-  const int64_t nc = round_up(ceil_div(p.N, nn), NR);
-  nn = ceil_div(p.N, nc);
+  const SgemmGrid grid = sgemm_grid(uk, p.M, p.N, threads);
+  const int64_t mc = grid.mc, nm = grid.nm, nc = grid.nc, nn = grid.nn;
   std::shared_ptr<float[]> owned;
   const float* bpack = p.packed ? p.packed->data.get() : pack_whole_b(p, pool, owned);
   ThreadPool::parallel_for(pool, nm * nn, 1, [&](int64_t begin, int64_t end) {
@@ -457,6 +428,68 @@ void run(const Problem& p, ThreadPool* pool) {
 }
 
 }  // namespace
+
+int64_t sgemm_busiest_share(int64_t M, int64_t N, const SgemmGrid& g, int threads) {
+  const int64_t mc = g.mc, nm = g.nm, nc = g.nc, nn = g.nn;
+  const int64_t tasks = nm * nn, per_thread = ceil_div(tasks, threads);
+  int64_t worst = 0;
+  for (int64_t b = 0; b < tasks; b += per_thread) {
+    int64_t sum = 0;
+    for (int64_t t = b; t < std::min(tasks, b + per_thread); ++t) {
+      const int64_t im = t / nn, jn = t % nn;
+      sum += (im == nm - 1 ? M - im * mc : mc) * std::min(nc, N - jn * nc);
+    }
+    worst = std::max(worst, sum);
+  }
+  return worst;
+}
+
+SgemmGrid sgemm_grid(const SgemmUkernel& uk, int64_t M, int64_t N, int threads) {
+  const int MR = uk.mr, NR = uk.nr;
+  // Grid of tasks: start from the cache-sized blocks, then split the dimension with more tiles per
+  // block until every thread has at least two tasks (one task each left a thread idle whenever the
+  // other ran slower: ResNet-50 at 2 threads spent ~11% of its samples in idle workers), and even
+  // out block sizes so no thread gets a sliver.
+  int64_t nm = ceil_div(M, uk.mc), nn = ceil_div(N, uk.nc);
+  const int64_t tiles_m = ceil_div(M, MR), tiles_n = ceil_div(N, NR);
+  // Rows that fit one M block are not split while N can be: every thread then packs the same few
+  // rows of A and reads only its share of B (the weights, megabytes), where an M split had each
+  // thread stream all of B. Two threads, alternating runs: ViT-B/16 100.2 -> 97.0 ms, BERT-base
+  // 64.9 -> 62.3 (its 768-column GEMMs had split M), ViT's 197 x 768 x 3072 2.43 -> 2.25 ms.
+  while (nm * nn < 4 * threads && threads > 1 && (nm < tiles_m || nn < tiles_n)) {
+    const bool split_n = nn < tiles_n && (nm == 1 || nm >= tiles_m || tiles_n * nm >= tiles_m * nn);
+    (split_n ? nn : nm)++;
+    if (nm * nn >= 2 * threads && (nm * nn) % threads == 0) break;
+  }
+  // M blocks of whole MR-row tiles, as even as the tiles allow, the last one also taking the rows
+  // of a final partial tile (which runs a kernel of its own row count where the variant has one),
+  // rather than each block rounded up to whole tiles: M = 197 (ViT) in two blocks was 112 + 85
+  // rows (8 tiles, and 6 tiles + 1 row), so one of 2 threads had 57% of the work; now 98 + 99.
+  const int64_t full_m = M / MR;
+  int64_t mc;
+  if (full_m >= nm) {
+    mc = ceil_div(full_m, nm) * MR;
+    nm = ceil_div(full_m, mc / MR);
+  } else {
+    mc = round_up(ceil_div(M, nm), MR);
+    nm = ceil_div(M, mc);
+  }
+  int64_t nc = round_up(ceil_div(N, nn), NR);
+  nn = ceil_div(N, nc);
+  // parallel_for hands each thread an equal run of tasks, so a task count that threads do not
+  // divide leaves one thread a task more: 2304 columns (GPT-2's and ViT's QKV projections) made
+  // 9 blocks of 256 on AVX2, 5 for one thread of two and 4 for the other. Narrower blocks, up to
+  // twice as many, where they cut the busiest thread's share (here 12 blocks of 192).
+  if (threads > 1) {
+    int64_t best = sgemm_busiest_share(M, N, SgemmGrid{mc, nm, nc, nn}, threads);
+    for (int64_t want = nn + 1; want <= 2 * nn && want <= tiles_n; ++want) {
+      const int64_t nc2 = round_up(ceil_div(N, want), NR), nn2 = ceil_div(N, nc2);
+      const int64_t share = sgemm_busiest_share(M, N, SgemmGrid{mc, nm, nc2, nn2}, threads);
+      if (share * 50 < best * 49) best = share, nc = nc2, nn = nn2;  // 2% or more: fewer blocks otherwise
+    }
+  }
+  return SgemmGrid{mc, nm, nc, nn};
+}
 
 void sgemm_with_ukernel(const SgemmUkernel& uk, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                         float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,

@@ -41,6 +41,16 @@ struct PackedB {
   bool empty() const { return !data; }
 };
 
+// How the driver cuts C into tasks for `threads` threads: nm blocks of mc rows (the last one taking
+// the rest) by nn blocks of nc columns, which parallel_for deals out in row-major order, an equal
+// run of tasks to each thread.
+struct SgemmGrid {
+  int64_t mc = 0, nm = 0, nc = 0, nn = 0;
+};
+SgemmGrid sgemm_grid(const SgemmUkernel& uk, int64_t M, int64_t N, int threads);
+// The most elements of C that one thread computes under that split.
+int64_t sgemm_busiest_share(int64_t M, int64_t N, const SgemmGrid& grid, int threads);
+
 // A is M x K (K x M when trans_a), B is K x N (N x K when trans_b), C is M x N; ld* are row strides.
 // beta == 0 overwrites C without reading it (NaNs in C do not leak through), as BLAS does.
 // Results are bitwise identical whatever the pool's thread count.

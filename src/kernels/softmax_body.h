@@ -27,11 +27,7 @@ inline float row_max(const float* x, int64_t n) {
 // factor, since n >= -127 once x is clamped to -88. Where n is -127 (x below about -87.7) the
 // factor's bits are 0 and the result exactly 0, as exp(-inf) must be; vexp went on into
 // subnormals down to -104. For x above -87.3 (2^-126 still normal) the same floats as vexp.
-inline VF vexp_nonpositive(VF x) {
-  x = x < -88.0f ? splat(-88.0f) : x;
-  const auto [p, t] = exp_parts(x);
-  return p * (VF)(((VI)t + (127 - kExpMagicBits)) << 23);
-}
+inline VF vexp_nonpositive(VF x) { return vexp_bounded(x < -88.0f ? splat(-88.0f) : x); }
 
 // y = exp(x - shift); returns the sum of y. Two vectors per step with two sums: one exp is a chain
 // of ~50 cycles of latency, and one at a time the loop waited on it (0.85 vs 1.07 ns per float on

@@ -66,6 +66,14 @@ inline ExpParts exp_parts(VF x) {
   return {p, t};
 }
 
+// e^x where 2^n stays a normal float (x in about [-87.3, 88.7]; a caller that clamps to -88 gets
+// exactly 0 there, as its factor's bits are then 0): no clamp, and 2^n as one factor. The same
+// floats as vexp over that range, for callers whose arguments are bounded (erfc, x - max).
+inline VF vexp_bounded(VF x) {
+  const auto [p, t] = exp_parts(x);
+  return p * (VF)(((VI)t + (127 - kExpMagicBits)) << 23);
+}
+
 inline VF vexp(VF x) {
   x = max_keep_nan(min_keep_nan(x, 88.8f), -104.0f);
   const auto [p, t] = exp_parts(x);
@@ -107,7 +115,9 @@ inline VF erf_small_ratio(VF z) {
   p = p * z + 1.128379225730896e+00f;
   return p;
 }
-// erfc(a) for a in [kErfSplit, 4] (a clamped to 4 by the caller).
+// erfc(a) for a in [kErfSplit, 4] (a clamped to 4 by the caller). Its exp needs no clamp nor a
+// split 2^n (the same floats; no time measurably saved on Zen 3, where GELU of 197 x 3072 floats
+// reads 1.25 ns a float at one thread against onnxruntime's 1.0).
 inline VF erfc_large(VF a) {
   VF q = splat(1.613101858e-06f);
   q = q * a - 4.557118518e-05f;
@@ -118,7 +128,7 @@ inline VF erfc_large(VF a) {
   q = q * a - 6.319416165e-01f;
   q = q * a - 1.130164027e+00f;
   q = q * a + 3.025418264e-04f;
-  return vexp(q);
+  return vexp_bounded(q);  // q is within [-17.1, -1.6] over a's range
 }
 
 inline VF verf(VF x) {

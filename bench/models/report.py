@@ -28,6 +28,23 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _cpu_details() -> dict:
+    """Family and model (which generation of a vendor's line), and the widest vector ISA the kernels
+    can dispatch to: results from an AVX-512 and an AVX2-only machine are not comparable."""
+    details = {}
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("CPU family", "Model"):
+                details[key.strip().lower().replace(" ", "_")] = value.strip()
+        flags = next((line.split(":", 1)[1].split() for line in out.splitlines() if line.startswith("Flags:")), [])
+        details["isa"] = "avx512f" if "avx512f" in flags else "avx2+fma" if {"avx2", "fma"} <= set(flags) else "baseline"
+    except Exception:
+        pass
+    return details
+
+
 def machine_meta() -> dict:
     commit = _git("rev-parse", "HEAD")
     return {
@@ -36,6 +53,7 @@ def machine_meta() -> dict:
         # Uncommitted changes mean the numbers may not be reproducible from the commit alone.
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "cpu": _cpu_model(),
+        "cpu_details": _cpu_details(),
         "logical_cpus": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -75,6 +93,13 @@ def _check(row: dict) -> str:
     return f"{verdict} ({c['max_abs']:.1e} / {c['max_rel']:.1e})"
 
 
+def _details_text(d: dict) -> str:
+    parts = [f"family {d['cpu_family']} model {d['model']}" if "cpu_family" in d and "model" in d else "",
+             f"widest ISA {d['isa']}" if "isa" in d else ""]
+    text = ", ".join(p for p in parts if p)
+    return f" ({text})" if text else ""
+
+
 def render_markdown(doc: dict) -> str:
     meta, engines = doc["meta"], doc["engines"]
     names = [e["name"] for e in engines]
@@ -82,7 +107,7 @@ def render_markdown(doc: dict) -> str:
         f"# Model benchmark, {meta['date']}",
         "",
         f"- commit: `{meta['commit']}`" + (" (with uncommitted changes)" if meta["dirty"] else ""),
-        f"- machine: {meta['cpu']}, {meta['logical_cpus']} logical CPUs; load average at start "
+        f"- machine: {meta['cpu']}{_details_text(meta.get('cpu_details', {}))}, {meta['logical_cpus']} logical CPUs; load average at start "
         f"{', '.join(f'{x:.2f}' for x in meta['loadavg_start'])}"
         + (f", at end {', '.join(f'{x:.2f}' for x in meta['loadavg_end'])}" if "loadavg_end" in meta else ""),
         "- engines: " + ", ".join(f"{e['name']} {e['version']}" for e in engines),

@@ -5,7 +5,8 @@
 #   2. the library and unit tests under AddressSanitizer + UBSan          build/asan
 #   3. the C++ example built against the installed CMake package         build/install, build/example
 #   4. the `onyxrt` CLI on the demo models compared with onnxruntime     build/cli
-#   5. the Python tests (pytest tests/python), conformance list included
+#   5. the Python tests (pytest tests/python), conformance list included, then again with the
+#      portable kernels dispatched (and the AVX2 ones on an AVX-512 CPU)
 # Set ONYXRT_FULL_CONFORMANCE=1 to also run the whole ONNX backend suite as a report.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -81,4 +82,12 @@ fi
 step "Python tests"
 # pytest exits 5 when it collects nothing; that is a failure here, as any non-zero status is.
 "$PY" -m pytest tests/python -q -p no:cacheprovider
+
+step "Python tests with the portable kernels dispatched (ONYXRT_ISA=portable), and the AVX2 ones on an AVX-512 CPU"
+# Whole models through the paths of an older CPU: fusions, layouts and kernel choices that differ
+# by ISA (the NCHW8c pass and Winograd are skipped on portable, as on a CPU without AVX2).
+ONYXRT_ISA=portable "$PY" -m pytest tests/python -q -p no:cacheprovider
+if grep -qw avx512f /proc/cpuinfo; then
+  ONYXRT_ISA=avx2 "$PY" -m pytest tests/python -q -p no:cacheprovider
+fi
 echo "test.sh: every step passed in $(( $(date +%s) - START ))s"

@@ -17,43 +17,44 @@ def _git(*args: str) -> str:
         return ""
 
 
-def _cpu_model() -> str:
+def _lscpu() -> dict:
+    """lscpu's "Key: value" lines, or {} where it cannot run."""
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
     except Exception:
-        pass
-    return platform.processor() or "unknown"
+        return {}
+    fields = {}
+    for line in out.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields.setdefault(key.strip(), value.strip())
+    return fields
 
 
-def _cpu_details() -> dict:
+def _cpu_model(lscpu: dict) -> str:
+    return lscpu.get("Model name") or platform.processor() or "unknown"
+
+
+def _cpu_details(lscpu: dict) -> dict:
     """Family and model (which generation of a vendor's line), and the widest vector ISA the kernels
     can dispatch to: results from an AVX-512 and an AVX2-only machine are not comparable."""
-    details = {}
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("CPU family", "Model"):
-                details[key.strip().lower().replace(" ", "_")] = value.strip()
-        flags = next((line.split(":", 1)[1].split() for line in out.splitlines() if line.startswith("Flags:")), [])
-        details["isa"] = "avx512f" if "avx512f" in flags else "avx2+fma" if {"avx2", "fma"} <= set(flags) else "baseline"
-    except Exception:
-        pass
+    details = {key.lower().replace(" ", "_"): lscpu[key] for key in ("CPU family", "Model") if key in lscpu}
+    if "Flags" in lscpu:
+        flags = set(lscpu["Flags"].split())
+        details["isa"] = "avx512f" if "avx512f" in flags else "avx2+fma" if {"avx2", "fma"} <= flags else "baseline"
     return details
 
 
 def machine_meta() -> dict:
     commit = _git("rev-parse", "HEAD")
+    lscpu = _lscpu()
     return {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": commit or "unknown",
         # Uncommitted changes mean the numbers may not be reproducible from the commit alone.
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "cpu": _cpu_model(),
-        "cpu_details": _cpu_details(),
+        "cpu": _cpu_model(lscpu),
+        "cpu_details": _cpu_details(lscpu),
         "logical_cpus": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),

@@ -633,8 +633,8 @@ void run_blocked_planes(const Plan& p, int64_t batch, const float* x_all, float*
   // (144 channels at 56x56: bands of 50 and 6 rows), and at two threads the chunks of the tall
   // bands fell to one thread, which worked 68 us to the other's 49.
   const int64_t band_max = std::clamp<int64_t>((kBandFloats / row - reach) / p.sh + 1, 1, p.OH);
-  const int64_t band = (p.OH + (p.OH + band_max - 1) / band_max - 1) / ((p.OH + band_max - 1) / band_max);
-  const int64_t bands = (p.OH + band - 1) / band;
+  const int64_t fit = (p.OH + band_max - 1) / band_max, band = (p.OH + fit - 1) / fit;
+  const int64_t bands = (p.OH + band - 1) / band;  // can be fewer than `fit` (7 rows in 5: 4 of 2)
   const int64_t pixel_step = p.y_blocked ? B : 1;
   const int64_t tasks = batch * p.Cb * bands, threads = pool ? pool->num_threads() : 1;
   // Blocked 3x3 depthwise windows run whole output rows (ConvDirectDwRow) instead of 8-pixel tiles:

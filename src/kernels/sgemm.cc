@@ -480,9 +480,12 @@ SgemmGrid sgemm_grid(const SgemmUkernel& uk, int64_t M, int64_t N, int threads) 
   // divide leaves one thread a task more: 2304 columns (GPT-2's and ViT's QKV projections) made
   // 9 blocks of 256 on AVX2, 5 for one thread of two and 4 for the other. Narrower blocks, up to
   // twice as many, where they cut the busiest thread's share (here 12 blocks of 192).
+  // The search runs only while the busiest share is 2% or more over an even split (not for the
+  // hundreds of blocks of GPT-2's 50257-column head), and stops once it is within that.
   if (threads > 1) {
+    const int64_t even = ceil_div(M * N, threads);
     int64_t best = sgemm_busiest_share(M, N, SgemmGrid{mc, nm, nc, nn}, threads);
-    for (int64_t want = nn + 1; want <= 2 * nn && want <= tiles_n; ++want) {
+    for (int64_t want = nn + 1; want <= 2 * nn && want <= tiles_n && best * 50 > even * 51; ++want) {
       const int64_t nc2 = round_up(ceil_div(N, want), NR), nn2 = ceil_div(N, nc2);
       const int64_t share = sgemm_busiest_share(M, N, SgemmGrid{mc, nm, nc2, nn2}, threads);
       if (share * 50 < best * 49) best = share, nc = nc2, nn = nn2;  // 2% or more: fewer blocks otherwise

@@ -13,12 +13,13 @@ class NodeContext final : public ops::KernelContext {
         run_(run),
         input_count_(static_cast<int>(node.inputs.size())),
         output_count_(static_cast<int>(node.outputs.size())) {
-    if (node.inputs.size() > kInlineInputs) inputs_heap_.resize(node.inputs.size());
-    inputs_ = node.inputs.size() > kInlineInputs ? inputs_heap_.data() : inputs_inline_;
+    if (node.inputs.size() > kInlineInputs) inputs_heap_.resize(node.inputs.size()), inputs_ = inputs_heap_.data();
     for (int i = 0; i < input_count_; ++i) inputs_[i] = node.inputs[i] ? frame.find(node.inputs[i]) : nullptr;
-    if (node.outputs.size() > kInlineOutputs) outputs_heap_.resize(node.outputs.size());
-    outputs_ = node.outputs.size() > kInlineOutputs ? outputs_heap_.data() : outputs_inline_;
+    if (node.outputs.size() > kInlineOutputs) outputs_heap_.resize(node.outputs.size()), outputs_ = outputs_heap_.data();
   }
+  // inputs_ and outputs_ may point into this object.
+  NodeContext(const NodeContext&) = delete;
+  NodeContext& operator=(const NodeContext&) = delete;
 
   int input_count() const override { return input_count_; }
   const Value* input_value(int i) const override { return i < input_count() ? inputs_[i] : nullptr; }
@@ -56,10 +57,10 @@ class NodeContext final : public ops::KernelContext {
   int input_count_, output_count_;
   const Value* inputs_inline_[kInlineInputs];
   std::vector<const Value*> inputs_heap_;
-  const Value** inputs_;
+  const Value** inputs_ = inputs_inline_;
   Value outputs_inline_[kInlineOutputs];
   std::vector<Value> outputs_heap_;
-  Value* outputs_;
+  Value* outputs_ = outputs_inline_;
 };
 
 }  // namespace onyxrt::runtime

@@ -46,9 +46,7 @@ void SessionState::build_graph(const ir::Graph& g, ExecutionOrder order, bool pr
                       ") node with name '" + node->name + "' in domain '" + domain + "'" +
                       (known ? ": onyxrt implements other opset versions of this op" : ": onyxrt does not implement this op"));
     }
-    std::unique_ptr<ops::OpKernel>& kernel = state.kernels[node];
-    kernel = def->create(*node);
-    state.step_kernels.push_back(kernel.get());
+    std::unique_ptr<ops::OpKernel>& kernel = state.step_kernels.emplace_back(def->create(*node));
     if (prepack && kernel->prepack(NodePrepackContext(*node, state))) ++prepacked_;
     for (const auto& [_, attr] : node->attributes) {
       if (attr.g) build_graph(*attr.g, order, prepack);

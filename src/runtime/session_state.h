@@ -12,8 +12,7 @@ namespace onyxrt::runtime {
 
 struct GraphState {
   plan::GraphPlan plan;
-  std::unordered_map<const ir::Node*, std::unique_ptr<ops::OpKernel>> kernels;
-  std::vector<ops::OpKernel*> step_kernels;  // kernels[plan.order[i]], by step: no lookup per node run
+  std::vector<std::unique_ptr<ops::OpKernel>> step_kernels;  // the kernel of plan.order[i], by step
   std::unordered_map<const ir::Value*, Value> constants;  // initializers of this graph
 };
 

@@ -5,7 +5,8 @@
 //     for each nc block:         pack B block (kc x nc, NR-column panels) -> L2
 //       for each MR panel of A:  its kc x MR micro-panel stays in L1
 //         for each NR panel of B: micro-kernel on one MR x NR tile of C
-// Tasks form a grid over M x N; the pool runs them with parallel_for. Every C tile is computed by
+// Tasks form a grid over M x N; at 2+ threads A is packed once for the call and the pool deals the
+// tasks one at a time (parallel_for_chunks). Every C tile is computed by
 // one micro-kernel call per K block in the same order whatever the grid, so the result does not
 // depend on the thread count.
 //
@@ -51,7 +52,7 @@ float* scratch(int slot, int64_t n) {
     std::shared_ptr<float[]> data;
     int64_t size = 0;
   };
-  thread_local Buffer buffers[2];
+  thread_local Buffer buffers[3];
   Buffer& b = buffers[slot];
   if (b.size < n) {
     b.data = aligned_floats(n);
@@ -137,7 +138,7 @@ struct Problem {
   int64_t ldc;
   const SgemmEpilogue* epilogue;
   const SgemmPackB* custom_b = nullptr;  // set: B comes from this packer (sgemm_custom_b)
-  const PackedA* packed_a = nullptr;     // set: A comes from pack_a (A, lda, alpha, trans_a unused)
+  const float* a_packed = nullptr;  // set: A in pack_a's layout (A, lda, alpha, trans_a unused)
 };
 
 void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
@@ -192,7 +193,7 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   const SgemmUkernel& uk = *p.uk;
   const int MR = uk.mr, NR = uk.nr;
   const int64_t npad = round_up(p.N, NR);
-  float* a_scratch = p.packed_a ? nullptr : scratch(0, round_up(mc, MR) * uk.kc);
+  float* a_scratch = p.a_packed ? nullptr : scratch(0, round_up(mc, MR) * uk.kc);
   const int64_t mpad = round_up(p.M, MR);
   alignas(64) float tile[kMaxTile];
   const bool epilogue = has_epilogue(*p.epilogue);
@@ -203,8 +204,8 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   for (int64_t p0 = 0; p0 < p.K; p0 += uk.kc) {
     const int64_t kc = std::min(uk.kc, p.K - p0);
     const float* a_block = a_scratch;
-    if (p.packed_a)
-      a_block = p.packed_a->data.get() + p0 * mpad + i0 * kc;
+    if (p.a_packed)
+      a_block = p.a_packed + p0 * mpad + i0 * kc;
     else
       pack_a(uk, p.trans_a, p.A, p.lda, p.M, i0, mc, p0, kc, p.alpha, a_scratch);
     const float beta = p0 == 0 ? p.beta : 1.0f;
@@ -282,6 +283,34 @@ const float* pack_whole_b(const Problem& p, ThreadPool* pool, std::shared_ptr<fl
         (*p.custom_b)(p0, kc, j0, nc, uk.nr, dst + p0 * npad + j0 * kc);
       else
         pack_b_block(uk, p.trans_b, p.B, p.ldb, p.N, j0, nc, p0, kc, dst + p0 * npad + j0 * kc);
+    }
+  });
+  return dst;
+}
+
+// alpha * op(A) in pack_a's layout (rows padded to whole MR panels), K blocks by row chunks split
+// over the pool, for tasks that are dealt out dynamically and so cannot each pack their own A
+// block once for a run of N blocks. Same pack_a calls on MR-aligned rows as run_task makes, so
+// the floats are the same.
+const float* pack_whole_a(const Problem& p, ThreadPool* pool, std::shared_ptr<float[]>& owned) {
+  const SgemmUkernel& uk = *p.uk;
+  const int64_t mpad = round_up(p.M, uk.mr);
+  const int64_t size = p.K * mpad;
+  constexpr int64_t kKeepLimit = int64_t{4} << 20;  // floats
+  float* dst;
+  if (size > kKeepLimit) {
+    owned = aligned_floats(size);
+    dst = owned.get();
+  } else {
+    dst = scratch(2, size);
+  }
+  const int64_t k_blocks = ceil_div(p.K, uk.kc);
+  const int64_t row_chunk = round_up(64, uk.mr), m_chunks = ceil_div(p.M, row_chunk);
+  ThreadPool::parallel_for(pool, k_blocks * m_chunks, 2, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) {
+      const int64_t p0 = (t / m_chunks) * uk.kc, i0 = (t % m_chunks) * row_chunk;
+      const int64_t kc = std::min(uk.kc, p.K - p0), rows = std::min(row_chunk, mpad - i0);
+      pack_a(uk, p.trans_a, p.A, p.lda, p.M, i0, rows, p0, kc, p.alpha, dst + p0 * mpad + i0 * kc);
     }
   });
   return dst;
@@ -408,7 +437,7 @@ void run_gemv(const Problem& p, ThreadPool* pool) {
 void run(const Problem& p, ThreadPool* pool) {
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) return scale_c_only(p);
-  if (p.M == 1 && !p.custom_b && !p.packed_a) return run_gemv(p, pool);
+  if (p.M == 1 && !p.custom_b && !p.a_packed) return run_gemv(p, pool);
   const SgemmUkernel& uk = *p.uk;
   if (uk.mr * uk.nr > kMaxTile || uk.nr > kMaxNr) throw_error(ErrorCode::Fail, std::string("sgemm: tile of ") + uk.name + " too large");
   const int threads = pool ? pool->num_threads() : 1;
@@ -416,15 +445,25 @@ void run(const Problem& p, ThreadPool* pool) {
   const int64_t mc = grid.mc, nm = grid.nm, nc = grid.nc, nn = grid.nn;
   std::shared_ptr<float[]> owned;
   const float* bpack = p.packed ? p.packed->data.get() : pack_whole_b(p, pool, owned);
-  ThreadPool::parallel_for(pool, nm * nn, 1, [&](int64_t begin, int64_t end) {
+  auto tasks = [&](const Problem& q, int64_t begin, int64_t end) {
     // Consecutive tasks in one M block share its packed A: run them as one N range.
     for (int64_t t = begin; t < end;) {
       const int64_t im = t / nn, jn_end = std::min(end - im * nn, nn);
       const int64_t i0 = im * mc;
-      run_task(p, bpack, i0, im == nm - 1 ? p.M - i0 : mc, t % nn, jn_end, nc);
+      run_task(q, bpack, i0, im == nm - 1 ? p.M - i0 : mc, t % nn, jn_end, nc);
       t = im * nn + jn_end;
     }
-  });
+  };
+  if (threads <= 1 || nm * nn <= 1) return tasks(p, 0, nm * nn);
+  // Two or more threads: the tasks are dealt one at a time from per-thread home ranges, so that a
+  // thread the host slows down hands its remaining tasks to the others instead of holding the
+  // node (a static equal split waited on the slowest thread every time). A task dealt alone cannot
+  // share an A block packed for its neighbours, so A is packed once for the call first, which also
+  // ends each thread packing all of A when the grid splits N only (each packed every row before).
+  Problem q = p;
+  std::shared_ptr<float[]> a_owned;
+  if (!q.a_packed) q.a_packed = pack_whole_a(p, pool, a_owned);
+  ThreadPool::parallel_for_chunks(pool, nm * nn, 1, [&](int64_t begin, int64_t end) { tasks(q, begin, end); });
 }
 
 }  // namespace
@@ -557,7 +596,7 @@ namespace {
 Problem packed_a_problem(const PackedA& A, int64_t N, float* C, int64_t ldc, const SgemmEpilogue& epilogue) {
   if (A.empty() || !A.ukernel) throw_error(ErrorCode::InvalidArgument, "sgemm: A was not packed by pack_a");
   Problem p{A.ukernel, false, false, A.M, N, A.K, 1.0f, nullptr, 0, nullptr, 0, nullptr, 0.0f, C, ldc, &epilogue};
-  p.packed_a = &A;
+  p.a_packed = A.data.get();
   return p;
 }
 

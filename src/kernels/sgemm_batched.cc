@@ -18,7 +18,8 @@ void sgemm_batched(const SgemmBatch& batch, bool trans_a, bool trans_b, int64_t 
   };
   const int threads = pool ? pool->num_threads() : 1;
   if (count >= threads && threads > 1) {
-    ThreadPool::parallel_for(pool, count, 1, [&](int64_t begin, int64_t end) {
+    // Dealt one product at a time: a thread the host slows hands its remaining heads to the others.
+    ThreadPool::parallel_for_chunks(pool, count, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) one(i, nullptr);
     });
     return;

@@ -158,7 +158,11 @@ TEST_P(SgemmVariant, ThreadCountDoesNotChangeTheResult) {
   std::mt19937 rng(11);
   const Case shapes[] = {{false, false, 200, 300, 280, 1.0f, 0.0f, 0},
                          {true, false, 5, 700, 40, 1.0f, 1.0f, 0},
-                         {false, true, 61, 3, 17, 1.0f, 0.5f, 1}};
+                         {false, true, 61, 3, 17, 1.0f, 0.5f, 1},
+                         // Several M blocks and K blocks of A packed once for the call (2+ threads),
+                         // transposed and scaled on the way: the same floats as packed per task.
+                         {true, false, 1100, 70, 300, 1.5f, 0.0f, 0},
+                         {false, false, 1100, 40, 520, -0.5f, 1.0f, 1}};
   for (const Case& c : shapes) {
     Operands o = make_operands(c, rng);
     const std::vector<float> serial = run_unpacked(uk(), c, o, nullptr);

@@ -15,9 +15,16 @@ inline float row_max(const float* x, int64_t n) {
   int64_t i = 0;
   float m = -std::numeric_limits<float>::infinity();
   if (n >= kLanes) {
-    VF vm = load(x);
-    for (i = kLanes; i + kLanes <= n; i += kLanes) vm = vmax(vm, load(x + i));
-    m = hmax(vm);
+    // Four running maxima: one was a chain of dependent vmax, 3 cycles each on Zen 3.
+    VF m0 = load(x), m1 = m0, m2 = m0, m3 = m0;
+    for (i = kLanes; i + 4 * kLanes <= n; i += 4 * kLanes) {
+      m0 = vmax(m0, load(x + i));
+      m1 = vmax(m1, load(x + i + kLanes));
+      m2 = vmax(m2, load(x + i + 2 * kLanes));
+      m3 = vmax(m3, load(x + i + 3 * kLanes));
+    }
+    for (; i + kLanes <= n; i += kLanes) m0 = vmax(m0, load(x + i));
+    m = hmax(vmax(vmax(m0, m1), vmax(m2, m3)));
   }
   for (; i < n; ++i) m = x[i] > m ? x[i] : m;
   return m;

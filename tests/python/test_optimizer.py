@@ -107,6 +107,15 @@ def _reshape_chain():
     return "ReshapeFusion", model, {"x": _f32(2, 3, 4)}, "Reshape", []
 
 
+def _transpose_unit_dims(perm=(0, 2, 1, 3), shape=(1, 5, 1, 7)):
+    # Moves only the unit dims ([1, 5, 1, 7] -> [1, 1, 5, 7]; no perm: [1, 35] -> [35, 1]): a
+    # Reshape, which then merges with the next one.
+    attrs = {"perm": list(perm)} if perm else {}
+    nodes = [helper.make_node("Transpose", ["x"], ["t"], **attrs), helper.make_node("Reshape", ["t", "s"], ["y"])]
+    model = _model(nodes, [_vi("x", list(shape))], [_vi("y", None)], [_const("s", np.array([7, -1], np.int64))])
+    return "TransposeToReshape", model, {"x": _f32(*shape)}, "Reshape", ["Transpose"]
+
+
 def _conv_activation(act, attrs=None, extra_inputs=(), inits=()):
     nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
              helper.make_node(act, ["c", *extra_inputs], ["y"], **(attrs or {}))]
@@ -246,6 +255,8 @@ CASES = {
     "matmul_add_2d": lambda: _matmul_add(False),
     "matmul_add_3d": lambda: _matmul_add(True),
     "reshape_chain": _reshape_chain,
+    "transpose_unit_dims": _transpose_unit_dims,
+    "transpose_unit_dims_default_perm": lambda: _transpose_unit_dims(perm=(), shape=(1, 35)),
     "conv_relu": lambda: _conv_activation("Relu"),
     "conv_leaky_relu": lambda: _conv_activation("LeakyRelu", {"alpha": 0.2}),
     "conv_sigmoid": lambda: _conv_activation("Sigmoid"),
@@ -327,6 +338,14 @@ def test_batch_norm_keeps_a_mul_that_is_not_per_channel(tmp_path):
     assert ops["Mul"] == 1 and ops["Add"] == 1, ops  # the Add after the Mul stays too
     for e, o in zip(_run_ort(model, feeds), out):
         np.testing.assert_allclose(o, e, rtol=1e-4, atol=1e-5)
+
+
+def test_a_transpose_that_moves_a_longer_dim_stays(tmp_path):
+    # [1, 5, 1, 7] with perm (0, 3, 2, 1) reorders 5 and 7: a real transpose.
+    _, model, feeds, _, _ = _transpose_unit_dims(perm=(0, 3, 2, 1))
+    out, ops = _run_onyxrt(model, feeds, 2, tmp_path=tmp_path)
+    assert ops["Transpose"] == 1, ops
+    np.testing.assert_array_equal(out[0], _run_ort(model, feeds)[0])
 
 
 def test_level_1_does_not_write_contrib_ops(tmp_path):

@@ -1,6 +1,6 @@
 // SGEMM kernel benchmark: measures this machine's FP32 FMA peak, then the GFLOP/s of every SGEMM
 // variant the CPU supports (the list in kernels/sgemm_ukernels.h) on 1024^3 and on the GEMM shapes
-// of BERT-base and ResNet-50's 1x1 convolutions, at 1 and 2 threads, B unpacked and pre-packed.
+// of BERT-base, GPT-2, ViT-B/16 and ResNet-50's 1x1 convolutions, at 1 and 2 threads, B unpacked and pre-packed.
 // Prints a Markdown report; `--out FILE` also writes it there.
 //   bench_sgemm [--out FILE] [--seconds S] [--only TEXT] [--threads T] [--variant NAME]
 // S: time spent per measurement (default 0.4); --only keeps shapes whose description contains
@@ -39,6 +39,8 @@ const Shape kShapes[] = {
     {"ResNet-50 conv4 1x1", 196, 256, 1024}, {"ResNet-50 conv5 1x1", 49, 512, 2048},
     {"GPT-2 QKV proj", 128, 2304, 768},    {"GPT-2 lm_head", 128, 50257, 768},
     {"BERT attention scores (1 head)", 128, 128, 64}, {"ResNet-50 fc (gemv)", 1, 1000, 2048},
+    {"ViT-B/16 QKV proj", 197, 2304, 768},  {"ViT-B/16 out proj", 197, 768, 768},
+    {"ViT-B/16 FFN up", 197, 3072, 768},    {"ViT-B/16 FFN down", 197, 768, 3072},
 };
 
 }  // namespace

@@ -220,12 +220,17 @@ void ThreadPool::parallel_for(ThreadPool* pool, int64_t n, int64_t min_block,
 
 void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
                                      const std::function<void(int64_t, int64_t)>& fn) {
+  parallel_for_chunks_in_slots(pool, n, chunk, [&fn](int, int64_t begin, int64_t end) { fn(begin, end); });
+}
+
+void ThreadPool::parallel_for_chunks_in_slots(ThreadPool* pool, int64_t n, int64_t chunk,
+                                              const std::function<void(int, int64_t, int64_t)>& fn) {
   if (n <= 0) return;
   chunk = std::max<int64_t>(1, chunk);
   const int64_t chunks = (n + chunk - 1) / chunk;
   const int threads = pool ? pool->num_threads() : 1;
   if (threads <= 1 || chunks <= 1) {
-    fn(0, n);
+    fn(0, 0, n);
     return;
   }
   // One block per thread, each with a home range of consecutive chunks, taken from its front;
@@ -247,13 +252,14 @@ void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
   struct Shared {
     Range* ranges;
     int64_t homes, chunks, chunk, n;
-    const std::function<void(int64_t, int64_t)>* fn;
+    const std::function<void(int, int64_t, int64_t)>* fn;
   } shared{heap ? heap.get() : local, homes, chunks, chunk, n, &fn};
   for (int64_t r = 0; r < homes; ++r) {
     shared.ranges[r].next.store(r * chunks / homes, std::memory_order_relaxed);
     shared.ranges[r].end = (r + 1) * chunks / homes;
   }
-  // One pointer captured: the closure fits std::function's own storage.
+  // One pointer captured: the closure fits std::function's own storage. A home's loop runs on one
+  // thread at a time (parallel_for hands each index to one block), so its index is the slot.
   const Shared* sp = &shared;
   pool->parallel_for(homes, 1, [sp](int64_t b, int64_t e) {
     const Shared& s = *sp;
@@ -261,7 +267,7 @@ void ThreadPool::parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
       for (int64_t k = 0; k < s.homes; ++k) {
         Range& r = s.ranges[(home + k) % s.homes];
         for (int64_t c = r.next.fetch_add(1); c < r.end; c = r.next.fetch_add(1))
-          (*s.fn)(c * s.chunk, std::min(s.n, (c + 1) * s.chunk));
+          (*s.fn)(static_cast<int>(home), c * s.chunk, std::min(s.n, (c + 1) * s.chunk));
       }
   });
 }

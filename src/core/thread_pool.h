@@ -45,6 +45,11 @@ class ThreadPool {
   // cost or whose threads may be slowed unevenly. Serial when pool is null.
   static void parallel_for_chunks(ThreadPool* pool, int64_t n, int64_t chunk,
                                   const std::function<void(int64_t, int64_t)>& fn);
+  // The same, with fn(slot, begin, end) told which thread's home range it is working for: slot <
+  // min(threads, chunk count), and no two calls that run at the same time get the same slot, so a
+  // kernel can give each slot its own scratch.
+  static void parallel_for_chunks_in_slots(ThreadPool* pool, int64_t n, int64_t chunk,
+                                           const std::function<void(int, int64_t, int64_t)>& fn);
 
  private:
   struct Impl;

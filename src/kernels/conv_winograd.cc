@@ -253,11 +253,16 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
       const auto share_start = [&](int64_t s) {
         return s == plan.slots ? tiles : s * tiles / plan.slots / kConvDirectPixels * kConvDirectPixels;
       };
-      ThreadPool::parallel_for(pool, plan.slots, 1, [&](int64_t s0, int64_t s1) {
-        for (int64_t s = s0; s < s1; ++s) {
-          const int64_t end = share_start(s + 1);
-          for (int64_t t = share_start(s); t < end; t += tb_max)
-            run_block(n, t, std::min(tb_max, end - t), workspace + s * scratch_floats, nullptr);
+      // Each share is `per` blocks of tb_max tiles from its start (the last ones shorter or empty),
+      // and a thread that has run its own share's blocks takes blocks of the others' still waiting:
+      // a thread the host slows no longer holds the whole layer. Blocks run in the scratch of the
+      // slot that runs them.
+      int64_t per = 1;
+      for (int64_t s = 0; s < plan.slots; ++s) per = std::max(per, ceil_div(share_start(s + 1) - share_start(s), tb_max));
+      ThreadPool::parallel_for_chunks_in_slots(pool, plan.slots * per, 1, [&](int slot, int64_t c0, int64_t c1) {
+        for (int64_t c = c0; c < c1; ++c) {
+          const int64_t end = share_start(c / per + 1), t = share_start(c / per) + c % per * tb_max;
+          if (t < end) run_block(n, t, std::min(tb_max, end - t), workspace + slot * scratch_floats, nullptr);
         }
       });
     } else {

@@ -73,6 +73,33 @@ TEST(ThreadPool, TheCallerTakesTheFirstBlockAndTheFirstHomeRange) {
   }
 }
 
+// parallel_for_chunks_in_slots: every chunk once, slots below min(threads, chunks), and never
+// two calls in one slot at the same time (kernels index their scratch by it), also while one
+// chunk is slow and the others are taken from its range.
+TEST(ThreadPool, ChunkSlotsAreNeverSharedAtOnce) {
+  for (int threads : {2, 3}) {
+    ThreadPool pool({.num_threads = threads});
+    for (int64_t n : {1, 2, 5, 97}) {
+      std::vector<std::atomic<int>> hits(n), busy(threads);
+      std::atomic<bool> bad_slot{false}, shared_slot{false};
+      ThreadPool::parallel_for_chunks_in_slots(&pool, n, 1, [&](int slot, int64_t b, int64_t e) {
+        if (slot < 0 || slot >= std::min<int64_t>(threads, n)) {
+          bad_slot = true;
+          return;
+        }
+        if (busy[slot]++ != 0) shared_slot = true;
+        if (b == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int64_t i = b; i < e; ++i) hits[i]++;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        busy[slot]--;
+      });
+      EXPECT_FALSE(bad_slot.load()) << threads << " threads, n=" << n;
+      EXPECT_FALSE(shared_slot.load()) << threads << " threads, n=" << n;
+      for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << threads << " threads, n=" << n << " i=" << i;
+    }
+  }
+}
+
 TEST(ThreadPool, NestedCallsRunInlineWithoutDeadlock) {
   ThreadPool pool({.num_threads = 3});
   std::atomic<int64_t> sum{0};

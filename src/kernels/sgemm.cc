@@ -258,21 +258,21 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
   }
 }
 
+// Room for a whole packed operand: the calling thread's scratch `slot`, kept for the next call,
+// up to `keep_limit` floats; past that a buffer of its own in `owned`, freed after the call.
+float* whole_operand_buffer(int slot, int64_t size, int64_t keep_limit, std::shared_ptr<float[]>& owned) {
+  if (size <= keep_limit) return scratch(slot, size);
+  owned = aligned_floats(size);
+  return owned.get();
+}
+
 // The whole of op(B) in pack_b's layout, packed once per call by all threads together, so that
 // no M block packs its own copy (which cost a quarter of the time at 1024^3 on one thread).
 // Large B (over 64 MiB packed) gets a buffer of its own rather than a per-thread one kept forever.
 const float* pack_whole_b(const Problem& p, ThreadPool* pool, std::shared_ptr<float[]>& owned) {
   const SgemmUkernel& uk = *p.uk;
   const int64_t npad = round_up(p.N, uk.nr);
-  const int64_t size = p.K * npad;
-  constexpr int64_t kKeepLimit = int64_t{16} << 20;  // floats
-  float* dst;
-  if (size > kKeepLimit) {
-    owned = aligned_floats(size);
-    dst = owned.get();
-  } else {
-    dst = scratch(1, size);
-  }
+  float* dst = whole_operand_buffer(1, p.K * npad, int64_t{16} << 20, owned);
   const int64_t k_blocks = ceil_div(p.K, uk.kc);
   const int64_t col_chunk = round_up(256, uk.nr), n_chunks = ceil_div(p.N, col_chunk);
   ThreadPool::parallel_for(pool, k_blocks * n_chunks, 4, [&](int64_t begin, int64_t end) {
@@ -295,15 +295,7 @@ const float* pack_whole_b(const Problem& p, ThreadPool* pool, std::shared_ptr<fl
 const float* pack_whole_a(const Problem& p, ThreadPool* pool, std::shared_ptr<float[]>& owned) {
   const SgemmUkernel& uk = *p.uk;
   const int64_t mpad = round_up(p.M, uk.mr);
-  const int64_t size = p.K * mpad;
-  constexpr int64_t kKeepLimit = int64_t{4} << 20;  // floats
-  float* dst;
-  if (size > kKeepLimit) {
-    owned = aligned_floats(size);
-    dst = owned.get();
-  } else {
-    dst = scratch(2, size);
-  }
+  float* dst = whole_operand_buffer(2, p.K * mpad, int64_t{4} << 20, owned);
   const int64_t k_blocks = ceil_div(p.K, uk.kc);
   const int64_t row_chunk = round_up(64, uk.mr), m_chunks = ceil_div(p.M, row_chunk);
   ThreadPool::parallel_for(pool, k_blocks * m_chunks, 2, [&](int64_t begin, int64_t end) {

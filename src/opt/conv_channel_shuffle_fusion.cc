@@ -13,12 +13,6 @@
 namespace onyxrt::opt {
 namespace {
 
-// The static shape of `v`, empty when any dimension is unknown.
-Shape static_shape(const ir::Value* v) {
-  if (!v || !v->type.is_tensor() || !v->type.has_shape || !v->type.shape_known()) return {};
-  return v->type.concrete_shape();
-}
-
 bool fuse(ir::Graph& g, ir::Node* conv) {
   const bool plain = is_op(conv, "Conv"), fused = is_op(conv, "FusedConv", "com.microsoft");
   if ((!plain && !fused) || conv->outputs.size() != 1 || !is_float_tensor(conv->outputs[0])) return false;

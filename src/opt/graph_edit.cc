@@ -120,6 +120,19 @@ std::unique_ptr<ir::Node> make_node(ir::Graph& graph, const std::string& op_type
   return n;
 }
 
+ir::Attribute ints_attribute(const std::string& name, std::vector<int64_t> v) {
+  ir::Attribute a;
+  a.name = name;
+  a.type = ir::Attribute::Type::Ints;
+  a.ints = std::move(v);
+  return a;
+}
+
+Shape static_shape(const ir::Value* v) {
+  if (!v || !v->type.is_tensor() || !v->type.has_shape || !v->type.shape_known()) return {};
+  return v->type.concrete_shape();
+}
+
 ir::Attribute int_attribute(const std::string& name, int64_t v) {
   ir::Attribute a;
   a.name = name;

@@ -51,6 +51,10 @@ ir::Attribute int_attribute(const std::string& name, int64_t v);
 ir::Attribute float_attribute(const std::string& name, float v);
 ir::Attribute floats_attribute(const std::string& name, std::vector<float> v);
 ir::Attribute string_attribute(const std::string& name, std::string v);
+ir::Attribute ints_attribute(const std::string& name, std::vector<int64_t> v);
+
+// The value's shape when every dim is known; empty otherwise (and for non-tensors).
+Shape static_shape(const ir::Value* v);
 
 // Calls `rewrite` on each node of `graph` in topological order, skipping nodes an earlier rewrite
 // removed; returns how many calls returned true.

@@ -201,6 +201,46 @@ def _matmul_scale():
     return "MatMulScaleFusion", model, feeds, "FusedMatMul", ["MatMul", "Transpose", "Div"]
 
 
+def _attention_heads(scale=False):
+    # BERT's and GPT-2's per-head layout: q, k, v [B, S, H, d] -> [B, H, S, d] (k -> [B, H, d, S]),
+    # the context back to [B, S, H, d]; with `scale`, the scores divided by a scalar first (folded
+    # into alpha by MatMulScaleFusion before the transposes go).
+    nodes = [helper.make_node("Transpose", ["q"], ["qt"], perm=[0, 2, 1, 3]),
+             helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 2, 3, 1]),
+             helper.make_node("Transpose", ["v"], ["vt"], perm=[0, 2, 1, 3]),
+             helper.make_node("MatMul", ["qt", "kt"], ["s"])]
+    scores, inits = "s", []
+    if scale:
+        nodes.append(helper.make_node("Div", ["s", "eight"], ["ss"]))
+        scores, inits = "ss", [_const("eight", np.float32(8))]
+    nodes += [helper.make_node("MatMul", [scores, "vt"], ["c"]),
+              helper.make_node("Transpose", ["c"], ["y"], perm=[0, 2, 1, 3])]
+    shape = [2, 9, 3, 16]
+    model = _model(nodes, [_vi(n, shape) for n in "qkv"], [_vi("y", None)], inits)
+    feeds = {n: _f32(*shape) for n in "qkv"}
+    # Scaled, MatMulScaleFusion makes the first MatMul a FusedMatMul whether this pass runs or not.
+    gone = ["Transpose"] if scale else ["Transpose", "MatMul"]
+    return "PermutedMatMulFusion", model, feeds, "PermutedMatMul", gone
+
+
+def _permuted_output_only():
+    # ViT-B/16's context: [1, H, S, d] -> [S, 1, H, d] (perm 2, 0, 1, 3) after the MatMul.
+    nodes = [helper.make_node("MatMul", ["p", "v"], ["c"]), helper.make_node("Transpose", ["c"], ["y"], perm=[2, 0, 1, 3])]
+    model = _model(nodes, [_vi("p", [1, 3, 7, 7]), _vi("v", [1, 3, 7, 5])], [_vi("y", None)])
+    return "PermutedMatMulFusion", model, {"p": _f32(1, 3, 7, 7), "v": _f32(1, 3, 7, 5)}, "PermutedMatMul", ["Transpose"]
+
+
+def _heads_then_unit_reshape():
+    # ViT-B/16's head split: [S, H, d] -> Transpose [H, S, d] -> Reshape [1, H, S, d] -> MatMul. The
+    # Reshape moves above the Transpose, which PermutedMatMulFusion then folds into the MatMul.
+    nodes = [helper.make_node("Transpose", ["x"], ["t"], perm=[1, 0, 2]), helper.make_node("Reshape", ["t", "s"], ["r"]),
+             helper.make_node("MatMul", ["r", "b"], ["y"])]
+    model = _model(nodes, [_vi("x", [6, 3, 4]), _vi("b", [1, 3, 4, 5])], [_vi("y", None)],
+                   [_const("s", np.array([1, 3, 6, 4], np.int64))])
+    feeds = {"x": _f32(6, 3, 4), "b": _f32(1, 3, 4, 5)}
+    return "UnitReshapeBeforeTranspose", model, feeds, "PermutedMatMul", ["Transpose"]
+
+
 def _conv_channel_shuffle(act=None, kernel=1, residual=False, shuffle_groups=4):
     # ShuffleNet's unit: grouped Conv (+ activation, + residual), then Reshape -> Transpose -> Reshape.
     n, c, m, groups, hw = 2, 24, 32, 4, 7
@@ -278,6 +318,10 @@ CASES = {
     "skip_layer_norm": lambda: _skip_layer_norm(False),
     "skip_layer_norm_keeps_sum": lambda: _skip_layer_norm(True),
     "matmul_transpose_scale": _matmul_scale,
+    "attention_heads": _attention_heads,
+    "attention_heads_scaled": lambda: _attention_heads(scale=True),
+    "permuted_matmul_output": _permuted_output_only,
+    "heads_then_unit_reshape": _heads_then_unit_reshape,
     "conv_channel_shuffle": _conv_channel_shuffle,
     "conv_relu_channel_shuffle_3x3": lambda: _conv_channel_shuffle("Relu", kernel=3),
     "conv_sigmoid_channel_shuffle": lambda: _conv_channel_shuffle("Sigmoid"),  # activation after the GEMM
@@ -390,6 +434,49 @@ def test_a_hand_made_conv_channel_shuffle_checks_its_groups():
     np.testing.assert_allclose(got[0], conv.reshape(2, 3, 3, 3).transpose(1, 0, 2, 3).reshape(6, 3, 3), rtol=1e-5, atol=1e-6)
     with pytest.raises(Exception, match=r"shuffled.*shuffle_groups \(3\) must equal group \(2\)"):
         onyxrt.InferenceSession(model(3))
+
+
+def test_a_transpose_that_would_leave_no_unit_stride_stays(tmp_path):
+    # perm (0, 3, 1, 2) puts A's last dim first of the batch dims: the GEMM could not read it.
+    nodes = [helper.make_node("Transpose", ["a"], ["at"], perm=[0, 3, 1, 2]), helper.make_node("MatMul", ["at", "b"], ["y"])]
+    model = _model(nodes, [_vi("a", [2, 5, 6, 4]), _vi("b", [2, 4, 6, 3])], [_vi("y", None)])
+    feeds = {"a": _f32(2, 5, 6, 4), "b": _f32(2, 4, 6, 3)}
+    out, ops = _run_onyxrt(model, feeds, 2, tmp_path=tmp_path)
+    assert ops["Transpose"] == 1 and ops["PermutedMatMul"] == 0, ops
+    np.testing.assert_allclose(out[0], _run_ort(model, feeds)[0], rtol=1e-4, atol=1e-5)
+
+
+def test_permuted_matmul_broadcasts_batch_dims(tmp_path):
+    # A's heads arrive through a transpose ([4, 2, 6, 5] -> [2, 4, 6, 5]) against B's batch of 1:
+    # B's batch stride is 0.
+    nodes = [helper.make_node("Transpose", ["a"], ["at"], perm=[1, 0, 2, 3]), helper.make_node("MatMul", ["at", "b"], ["y"])]
+    model = _model(nodes, [_vi("a", [4, 2, 6, 5]), _vi("b", [1, 4, 5, 7])], [_vi("y", None)])
+    feeds = {"a": _f32(4, 2, 6, 5), "b": _f32(1, 4, 5, 7)}
+    out, ops = _run_onyxrt(model, feeds, 2, tmp_path=tmp_path)
+    assert ops["PermutedMatMul"] == 1 and ops["Transpose"] == 0, ops
+    np.testing.assert_allclose(out[0], _run_ort(model, feeds)[0], rtol=1e-4, atol=1e-5)
+
+
+def test_a_hand_made_permuted_matmul_checks_its_perms():
+    def model(perm_a, shaped=True):
+        node = helper.make_node("PermutedMatMul", ["a", "b"], ["y"], domain="com.onyxrt", name="pmm",
+                                permA=perm_a, permB=[0, 1, 2], permY=[0, 1, 2], alpha=0.5)
+        inputs = [_vi("a", [2, 3, 4] if shaped else None), _vi("b", [2, 3, 5] if shaped else None)]
+        graph = helper.make_graph([node], "g", inputs, [_vi("y", None)])
+        m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.onyxrt", 1)])
+        m.ir_version = 8
+        return m.SerializeToString()
+
+    a, b = _f32(2, 3, 4), _f32(2, 3, 5)
+    # permA (0, 2, 1): A read transposed in place, [2, 4, 3] @ [2, 3, 5].
+    got = onyxrt.InferenceSession(model([0, 2, 1])).run(None, {"a": a, "b": b})[0]
+    np.testing.assert_allclose(got, 0.5 * np.matmul(a.transpose(0, 2, 1), b), rtol=1e-5, atol=1e-6)
+    with pytest.raises(Exception, match=r"pmm.*permA, permB and permY must be permutations"):
+        onyxrt.InferenceSession(model([2, 0, 1]))  # A's last dim would become a batch dim
+    with pytest.raises(Exception, match=r"pmm.*permA, permB and permY must be permutations"):
+        onyxrt.InferenceSession(model([0, 1, 1]))
+    with pytest.raises(Exception, match=r"pmm.*input A is tensor\(float\)\[1,2,3,4\], expected rank 3"):
+        onyxrt.InferenceSession(model([0, 2, 1], shaped=False)).run(None, {"a": _f32(1, 2, 3, 4), "b": b})
 
 
 @pytest.mark.parametrize("name", ["bert_base", "gpt2_small", "vit_b_16", "resnet50", "mobilenet_v2"])

@@ -35,6 +35,12 @@ def _torchvision(builder_name: str) -> Callable[[int], TorchExport]:
         torch.backends.mha.set_fastpath_enabled(False)
         torch.manual_seed(seed)
         module = getattr(torchvision.models, builder_name)(weights=None).eval()
+        # torchvision starts ViT's classification head at zero, so every engine's logits were
+        # exactly 0 and the harness's output check compared nothing: random weights instead.
+        with torch.no_grad():
+            for p in module.parameters():
+                if p.dim() >= 2 and not p.any():
+                    torch.nn.init.normal_(p, std=0.02)
         return TorchExport(module, _image_feed(seed), ["logits"])
 
     return build

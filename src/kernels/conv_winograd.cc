@@ -242,23 +242,23 @@ void conv_winograd_f32(const WinogradArgs& a, float* workspace, ThreadPool* pool
     });
   };
   const int64_t blocks = ceil_div(tiles, tb_max), scratch_floats = block_floats(plan, Cp, Mp);
+  // With slots, each slot has an equal share of the tiles, in blocks of at most tb_max. Dealing
+  // whole blocks out in turn gave one thread the short last block: 108 tiles to 88 at 55x55, 30 to
+  // 19 at 27x27 (SqueezeNet's 3x3 layers, 97 us on one thread to 80 on the other). Shares start at
+  // a multiple of the GEMM's row group (kConvDirectPixels tiles), as blocks do, so that every tile
+  // falls in the same group whatever the thread count: a group of one row runs a kernel that sums
+  // in another order (the AVX2 tile's one-pixel path).
+  const auto share_start = [&](int64_t s) {
+    return s == plan.slots ? tiles : s * tiles / plan.slots / kConvDirectPixels * kConvDirectPixels;
+  };
+  // Each share is `per` blocks of tb_max tiles from its start (the last ones shorter or empty), and
+  // a thread that has run its own share's blocks takes blocks of the others' still waiting: a thread
+  // the host slows no longer holds the whole layer. Blocks run in the scratch of the slot that runs
+  // them.
+  int64_t per = 1;
+  for (int64_t s = 0; s < plan.slots; ++s) per = std::max(per, ceil_div(share_start(s + 1) - share_start(s), tb_max));
   for (int64_t n = 0; n < a.batch; ++n) {
     if (plan.slots > 1) {
-      // Each slot runs an equal share of the tiles alone, in blocks of at most tb_max. Dealing
-      // whole blocks out in turn gave one thread the short last block: 108 tiles to 88 at 55x55,
-      // 30 to 19 at 27x27 (SqueezeNet's 3x3 layers, 97 us on one thread to 80 on the other).
-      // Shares start at a multiple of the GEMM's row group (kConvDirectPixels tiles), as blocks
-      // do, so that every tile falls in the same group whatever the thread count: a group of one
-      // row runs a kernel that sums in another order (the AVX2 tile's one-pixel path).
-      const auto share_start = [&](int64_t s) {
-        return s == plan.slots ? tiles : s * tiles / plan.slots / kConvDirectPixels * kConvDirectPixels;
-      };
-      // Each share is `per` blocks of tb_max tiles from its start (the last ones shorter or empty),
-      // and a thread that has run its own share's blocks takes blocks of the others' still waiting:
-      // a thread the host slows no longer holds the whole layer. Blocks run in the scratch of the
-      // slot that runs them.
-      int64_t per = 1;
-      for (int64_t s = 0; s < plan.slots; ++s) per = std::max(per, ceil_div(share_start(s + 1) - share_start(s), tb_max));
       ThreadPool::parallel_for_chunks_in_slots(pool, plan.slots * per, 1, [&](int slot, int64_t c0, int64_t c1) {
         for (int64_t c = c0; c < c1; ++c) {
           const int64_t end = share_start(c / per + 1), t = share_start(c / per) + c % per * tb_max;

@@ -133,6 +133,13 @@ Shape static_shape(const ir::Value* v) {
   return v->type.concrete_shape();
 }
 
+std::vector<int64_t> transpose_perm(const ir::Node* transpose, size_t rank) {
+  std::vector<int64_t> perm = transpose->get_ints("perm");
+  if (perm.empty())
+    for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  return perm;
+}
+
 ir::Attribute int_attribute(const std::string& name, int64_t v) {
   ir::Attribute a;
   a.name = name;

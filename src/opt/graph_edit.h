@@ -55,6 +55,8 @@ ir::Attribute ints_attribute(const std::string& name, std::vector<int64_t> v);
 
 // The value's shape when every dim is known; empty otherwise (and for non-tensors).
 Shape static_shape(const ir::Value* v);
+// A Transpose's perm, the reversed dims of a rank-`rank` input when the attribute is absent.
+std::vector<int64_t> transpose_perm(const ir::Node* transpose, size_t rank);
 
 // Calls `rewrite` on each node of `graph` in topological order, skipping nodes an earlier rewrite
 // removed; returns how many calls returned true.

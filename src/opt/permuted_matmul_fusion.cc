@@ -5,7 +5,6 @@
 // [B, S, H, d] (48 Transposes per model), ViT-B/16 its context. onnxruntime's MatMulTransposeFusion
 // folds only the last-two-dim swaps and dim-0 moves that FusedMatMul can say. A Transpose is taken
 // only when it feeds this MatMul alone and the combined perm keeps a unit stride for the GEMM.
-#include <algorithm>
 #include <numeric>
 #include <vector>
 
@@ -27,16 +26,6 @@ Perm identity(size_t rank) {
 bool keeps_unit_stride(const Perm& p) {
   const int64_t last = static_cast<int64_t>(p.size()) - 1;
   return p[last] == last || p[last - 1] == last;
-}
-
-// A Transpose's perm (reversed dims when absent); empty when it is not of `rank`.
-Perm transpose_perm(const ir::Node* t, size_t rank) {
-  Perm p = t->get_ints("perm");
-  if (p.empty()) {
-    p = identity(rank);
-    std::reverse(p.begin(), p.end());
-  }
-  return p.size() == rank ? p : Perm{};
 }
 
 struct MatMulForm {
@@ -86,7 +75,7 @@ bool fuse(ir::Graph& g, ir::Node* mm) {
     ir::Node* t = producer_of(mm->inputs[i], "Transpose");
     if (!t || has_other_uses(mm->inputs[i], mm) || !is_float_tensor(t->inputs[0])) continue;
     const Perm p = transpose_perm(t, rank);
-    if (p.empty()) continue;
+    if (p.size() != rank) continue;
     Perm& cur = i == 0 ? f.a : f.b;
     Perm combined(rank);
     for (size_t k = 0; k < rank; ++k) combined[k] = p[cur[k]];
@@ -99,7 +88,7 @@ bool fuse(ir::Graph& g, ir::Node* mm) {
   bool take_after = false;
   if (is_op(after, "Transpose") && after->inputs[0] == mm->outputs[0]) {
     const Perm q = transpose_perm(after, rank);
-    if (!q.empty()) {
+    if (q.size() == rank) {
       Perm combined(rank);
       for (size_t k = 0; k < rank; ++k) combined[k] = f.y[q[k]];
       if (combined[rank - 1] == static_cast<int64_t>(rank) - 1) f.y = combined, take_after = true;

@@ -23,12 +23,9 @@ bool moves_only_unit_dims(const Shape& in, const std::vector<int64_t>& perm) {
 
 bool rewrite(ir::Graph& g, ir::Node* n) {
   if (!is_op(n, "Transpose") || n->input_count() != 1 || n->outputs.size() != 1) return false;
-  const ir::Value* x = n->inputs[0];
-  if (!x || !x->type.is_tensor() || !x->type.shape_known()) return false;
-  const Shape in = x->type.concrete_shape();
-  std::vector<int64_t> perm = n->get_ints("perm");
-  if (perm.empty())  // default: reverse the dims
-    for (size_t i = in.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  const Shape in = static_shape(n->inputs[0]);
+  if (in.empty()) return false;
+  const std::vector<int64_t> perm = transpose_perm(n, in.size());
   if (perm.size() != in.size() || !moves_only_unit_dims(in, perm)) return false;
   // Reshape takes its shape as an input from opset 5; a 0 in it would mean "copy that dim".
   if (n->opset < 5) return false;

@@ -22,16 +22,16 @@ bool rewrite(ir::Graph& g, ir::Node* reshape) {
   const size_t units = y.size() - mid.size();
   for (size_t i = 0; i < y.size(); ++i)
     if (y[i] != (i < units ? 1 : mid[i - units])) return false;
-  std::vector<int64_t> perm = t->get_ints("perm");
+  const std::vector<int64_t> perm = t->get_ints("perm");
   if (perm.size() != x.size() || t->opset < 5) return false;
   std::vector<int64_t> shifted(units);
   for (size_t i = 0; i < units; ++i) shifted[i] = static_cast<int64_t>(i);
   for (int64_t p : perm) shifted.push_back(p + static_cast<int64_t>(units));
-  Tensor target = Tensor::allocate(DataType::Int64, {static_cast<int64_t>(y.size())});
-  int64_t* dims = target.mutable_data<int64_t>();
-  for (size_t i = 0; i < y.size(); ++i) dims[i] = i < units ? 1 : x[i - units];
-  Shape raised(y.size(), 1);
-  std::copy(x.begin(), x.end(), raised.begin() + static_cast<std::ptrdiff_t>(units));
+  // x with the unit dims in front: the new Reshape's target and its output's static shape.
+  Shape raised(units, 1);
+  raised.insert(raised.end(), x.begin(), x.end());
+  Tensor target = Tensor::allocate(DataType::Int64, {static_cast<int64_t>(raised.size())});
+  std::copy(raised.begin(), raised.end(), target.mutable_data<int64_t>());
   ir::SymShape raised_sym;
   for (int64_t d : raised) raised_sym.push_back(ir::Dim::of(d));
   ir::Value* lifted = add_value(g, t->inputs[0]->name + "_unit_dims", ir::TypeInfo::tensor(t->inputs[0]->type.elem, raised_sym));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ir/shape_inference.h"
+#include "kernels/ref/strided_copy.h"
 #include "kernels/sgemm_batched.h"
 #include "ops/contrib/batched_matmul.h"
 #include "ops/contrib/float_inputs.h"
@@ -46,10 +47,11 @@ bool keeps_unit_stride(const Perm& p) {
   return p[last] == last || p[last - 1] == last;
 }
 
-Shape contiguous_strides(const Shape& s) {
-  Shape st(s.size(), 1);
-  for (size_t d = s.size(); d-- > 1;) st[d - 1] = st[d] * s[d];
-  return st;
+// s with its dims taken in perm's order.
+ir::SymShape permuted(const ir::SymShape& s, const Perm& perm) {
+  ir::SymShape out(perm.size());
+  for (size_t k = 0; k < perm.size(); ++k) out[k] = s[perm[k]];
+  return out;
 }
 
 // The perms the kernel runs: permutations of one rank >= 3 (permA's length), A's and B's keeping a
@@ -84,7 +86,7 @@ class PermutedMatMulKernel final : public OpKernel {
                                                     t->describe() + ", expected rank " + std::to_string(R));
     }
     // Shapes and element strides of the permuted operands.
-    const Shape sa = contiguous_strides(A.shape()), sb = contiguous_strides(B.shape());
+    const Shape sa = kernels::ref::contiguous_strides(A.shape()), sb = kernels::ref::contiguous_strides(B.shape());
     Shape a(R), b(R), a_st(R), b_st(R);
     for (size_t i = 0; i < R; ++i) {
       a[i] = A.shape()[perm_a_[i]], a_st[i] = sa[perm_a_[i]];
@@ -96,7 +98,7 @@ class PermutedMatMulKernel final : public OpKernel {
     Tensor& Y = ctx.allocate_output_uninitialized(0, DataType::Float, y_shape);
     if (Y.size() == 0) return;
     // Stride in Y of each dim of the plain result [batch..., M, N].
-    const Shape sy = contiguous_strides(y_shape);
+    const Shape sy = kernels::ref::contiguous_strides(y_shape);
     Shape r_st(R);
     for (size_t i = 0; i < R; ++i) r_st[perm_y_[i]] = sy[i];
     if (p.K == 0) {
@@ -146,24 +148,18 @@ void infer_permuted_matmul(ir::InferenceContext& ctx) {
     ctx.set_output_type(0, ir::TypeInfo::tensor(DataType::Float));
     return;
   }
-  auto permuted = [&](int i, const char* name) {
+  // Supported perms are of one rank; an input of another rank leaves its shape unknown here (the
+  // kernel names it at run time).
+  auto operand = [&](int i, const char* name) {
     ir::TypeInfo t = ctx.input_type(i);
     const Perm p = node.get_ints(name);
-    if (!t.has_shape || p.empty()) return t;
-    if (!is_permutation(p, t.shape.size())) return ir::TypeInfo::tensor(t.elem);
-    ir::SymShape s(p.size());
-    for (size_t k = 0; k < p.size(); ++k) s[k] = t.shape[p[k]];
-    t.shape = std::move(s);
+    if (t.has_shape && t.shape.size() != p.size()) return ir::TypeInfo::tensor(t.elem);
+    if (t.has_shape) t.shape = permuted(t.shape, p);
     return t;
   };
-  const ir::TypeInfo a = permuted(0, "permA"), b = permuted(1, "permB");
-  ir::TypeInfo y = infer_matmul_type(ctx, a, b, DataType::Float);
+  ir::TypeInfo y = infer_matmul_type(ctx, operand(0, "permA"), operand(1, "permB"), DataType::Float);
   const Perm py = node.get_ints("permY");
-  if (y.has_shape && !py.empty() && is_permutation(py, y.shape.size())) {
-    ir::SymShape s(py.size());
-    for (size_t k = 0; k < py.size(); ++k) s[k] = y.shape[py[k]];
-    y.shape = std::move(s);
-  }
+  if (y.has_shape && y.shape.size() == py.size()) y.shape = permuted(y.shape, py);
   ctx.set_output_type(0, y);
 }
 

@@ -210,6 +210,59 @@ void tile_8_channels(const ConvDirectTile& t) {
     w += 16;                                                                   \
   }
 
+// One 8-channel block of K (eight steps) of the 6x16 tile in one asm statement, the block's 8
+// rows of 16 packed filters at w. Written with intrinsics, GCC hoisted later steps' filter loads
+// and spilled two of the twelve accumulators to the stack inside the loop: a store and an FMA
+// from memory every block, the hottest instruction of MobileNetV2's pointwise layers. Here the
+// accumulators stay in registers; ymm12-13 hold the filter row, ymm14-15 the broadcasts. The same
+// sums in the same order as ONYXRT_CONV_STEP. Each `+x` counts twice towards asm's 30 operands,
+// so the pixel addresses come in as one base (a pointwise run's pixels lie side by side, 32 bytes
+// apart) or as the tile's pointer array plus the segment's byte offset, loaded into scratch
+// registers.
+#define ONYXRT_ASM_PIXEL(i, addr, bc)                    \
+  "vbroadcastss " addr ", %%" bc "\n\t"                  \
+  "vfmadd231ps %%ymm12, %%" bc ", %[c" #i "0]\n\t"      \
+  "vfmadd231ps %%ymm13, %%" bc ", %[c" #i "1]\n\t"
+#define ONYXRT_ASM_STEP(A, kx, kw0, kw1)                                                              \
+  "vmovups " kw0 "(%[w]), %%ymm12\n\t"                                                                \
+  "vmovups " kw1 "(%[w]), %%ymm13\n\t"                                                                \
+  ONYXRT_ASM_PIXEL(0, A(0, kx), "ymm14") ONYXRT_ASM_PIXEL(1, A(1, kx), "ymm15")                       \
+  ONYXRT_ASM_PIXEL(2, A(2, kx), "ymm14") ONYXRT_ASM_PIXEL(3, A(3, kx), "ymm15")                       \
+  ONYXRT_ASM_PIXEL(4, A(4, kx), "ymm14") ONYXRT_ASM_PIXEL(5, A(5, kx), "ymm15")
+#define ONYXRT_ASM_BLOCK(A)                                                                         \
+  ONYXRT_ASM_STEP(A, "0", "0", "32") ONYXRT_ASM_STEP(A, "4", "64", "96")                            \
+  ONYXRT_ASM_STEP(A, "8", "128", "160") ONYXRT_ASM_STEP(A, "12", "192", "224")                      \
+  ONYXRT_ASM_STEP(A, "16", "256", "288") ONYXRT_ASM_STEP(A, "20", "320", "352")                     \
+  ONYXRT_ASM_STEP(A, "24", "384", "416") ONYXRT_ASM_STEP(A, "28", "448", "480")
+#define ONYXRT_ASM_ACCUMULATORS                                                                   \
+  [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20),           \
+      [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31), [c40] "+x"(c40), [c41] "+x"(c41),       \
+      [c50] "+x"(c50), [c51] "+x"(c51)
+// Pixel i of a pointwise run: kx + 32 i bytes from p.
+#define ONYXRT_ASM_SIDE_BY_SIDE(i, kx) kx "+32*" #i "(%[p])"
+#define ONYXRT_CONV_BLOCK_SIDE_BY_SIDE(p0, wp)                                            \
+  __asm__(ONYXRT_ASM_BLOCK(ONYXRT_ASM_SIDE_BY_SIDE)                                       \
+          : ONYXRT_ASM_ACCUMULATORS                                                       \
+          : [p] "r"(p0), [w] "r"(wp)                                                      \
+          : "xmm12", "xmm13", "xmm14", "xmm15", "memory");
+// Pixel i of a tile: its pointer, loaded into a scratch register, plus the segment's offset.
+#define ONYXRT_ASM_REG_0 "%%rax"
+#define ONYXRT_ASM_REG_1 "%%rdx"
+#define ONYXRT_ASM_REG_2 "%%r8"
+#define ONYXRT_ASM_REG_3 "%%r9"
+#define ONYXRT_ASM_REG_4 "%%r10"
+#define ONYXRT_ASM_REG_5 "%%r11"
+#define ONYXRT_ASM_POINTER(i, kx) kx "(" ONYXRT_ASM_REG_##i ")"
+#define ONYXRT_ASM_LOAD_POINTER(i) \
+  "mov 8*" #i "(%[pa]), " ONYXRT_ASM_REG_##i "\n\tadd %[off], " ONYXRT_ASM_REG_##i "\n\t"
+#define ONYXRT_CONV_BLOCK_POINTERS(pointers, byte_offset, wp)                                       \
+  __asm__(ONYXRT_ASM_LOAD_POINTER(0) ONYXRT_ASM_LOAD_POINTER(1) ONYXRT_ASM_LOAD_POINTER(2)          \
+              ONYXRT_ASM_LOAD_POINTER(3) ONYXRT_ASM_LOAD_POINTER(4) ONYXRT_ASM_LOAD_POINTER(5)      \
+                  ONYXRT_ASM_BLOCK(ONYXRT_ASM_POINTER)                                              \
+          : ONYXRT_ASM_ACCUMULATORS                                                                 \
+          : [pa] "r"(pointers), [off] "r"(byte_offset), [w] "r"(wp)                                 \
+          : "rax", "rdx", "r8", "r9", "r10", "r11", "xmm12", "xmm13", "xmm14", "xmm15", "memory");
+
 namespace {
 
 // A tile of one pixel, 16 channels: the last of 7x7 maps (49 = 8 x 6 + 1), which the 6-pixel
@@ -259,9 +312,8 @@ void f32_conv_direct_avx2_tile(const ConvDirectTile& t) {
     // Fully unrolled: the 4-step loop's exit and pointer setup every 8 steps cost 10-35% on
     // blocked 1x1 convolutions read in place.
     for (int64_t s = 0; s < t.nseg; ++s) {
-      ONYXRT_SEGMENT_ROWS(s)
-      ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
-      ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
+      ONYXRT_CONV_BLOCK_POINTERS(t.a, t.seg_off[s] * int64_t{sizeof(float)}, w)
+      w += 8 * kConvDirectChannels;
     }
   } else {
     for (int64_t s = 0; s < t.nseg; ++s) {
@@ -320,9 +372,8 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
     const float* x = r.x + tile * kConvDirectPixels * kConvDirectChannelBlock;
     for (int64_t cb = 0; cb < r.blocks; ++cb) {
       // The tile's six pixels lie side by side in each channel block's plane.
-      const float *a0 = x + cb * r.x_block, *a1 = a0 + 8, *a2 = a0 + 16, *a3 = a0 + 24, *a4 = a0 + 32, *a5 = a0 + 40;
-      ONYXRT_CONV_STEP(0) ONYXRT_CONV_STEP(1) ONYXRT_CONV_STEP(2) ONYXRT_CONV_STEP(3)
-      ONYXRT_CONV_STEP(4) ONYXRT_CONV_STEP(5) ONYXRT_CONV_STEP(6) ONYXRT_CONV_STEP(7)
+      ONYXRT_CONV_BLOCK_SIDE_BY_SIDE(x + cb * r.x_block, w)
+      w += 8 * kConvDirectChannels;
       prefetch.step();
     }
     if (!r.last) {
@@ -337,6 +388,15 @@ void f32_conv_direct_avx2_pointwise(const ConvDirectPointwiseRun& r) {
   }
 }
 #undef ONYXRT_CONV_STEP
+#undef ONYXRT_CONV_BLOCK_SIDE_BY_SIDE
+#undef ONYXRT_CONV_BLOCK_POINTERS
+#undef ONYXRT_ASM_SIDE_BY_SIDE
+#undef ONYXRT_ASM_POINTER
+#undef ONYXRT_ASM_LOAD_POINTER
+#undef ONYXRT_ASM_ACCUMULATORS
+#undef ONYXRT_ASM_BLOCK
+#undef ONYXRT_ASM_STEP
+#undef ONYXRT_ASM_PIXEL
 #undef ONYXRT_START_16
 #undef ONYXRT_SAVE_16
 

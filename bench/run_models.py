@@ -38,6 +38,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--threads", default="1,2", help="comma list of intra-op thread counts")
     p.add_argument("--engines", default=",".join(engine_mod.ALL_ENGINES))
     p.add_argument("--repeats", type=int, default=None, help="interleaved repeats (default 10, quick 3)")
+    p.add_argument("--min-samples", type=int, default=None,
+                   help="extra repeats (up to 4x --repeats) until each engine has this many samples (default 20, quick 0)")
     p.add_argument("--warmup", type=int, default=None, help="warm-up runs per engine (default 2, quick 1)")
     p.add_argument("--pause", type=float, default=0.5, help="seconds slept between two engines' slices")
     p.add_argument("--slice", type=float, default=0.25, help="target seconds of back-to-back runs per slice")
@@ -57,6 +59,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     return Plan(warmup=args.warmup if args.warmup is not None else (1 if args.quick else 2),
                 repeats=args.repeats if args.repeats is not None else (3 if args.quick else 10),
                 pause_s=args.pause, slice_s=args.slice,
+                target_samples=args.min_samples if args.min_samples is not None else (0 if args.quick else 20),
                 engine_budget_s=args.engine_budget if args.engine_budget is not None else (30.0 if args.quick else 120.0))
 
 

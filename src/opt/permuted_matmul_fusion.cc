@@ -8,6 +8,7 @@
 #include <numeric>
 #include <vector>
 
+#include "ops/contrib/permuted_matmul.h"
 #include "opt/graph_edit.h"
 #include "opt/graph_pass.h"
 
@@ -20,12 +21,6 @@ Perm identity(size_t rank) {
   Perm p(rank);
   std::iota(p.begin(), p.end(), 0);
   return p;
-}
-
-// The operand's last dim stays one of its two matrix dims.
-bool keeps_unit_stride(const Perm& p) {
-  const int64_t last = static_cast<int64_t>(p.size()) - 1;
-  return p[last] == last || p[last - 1] == last;
 }
 
 struct MatMulForm {
@@ -79,7 +74,7 @@ bool fuse(ir::Graph& g, ir::Node* mm) {
     Perm& cur = i == 0 ? f.a : f.b;
     Perm combined(rank);
     for (size_t k = 0; k < rank; ++k) combined[k] = p[cur[k]];
-    if (!keeps_unit_stride(combined)) continue;
+    if (!ops::contrib::permuted_matmul_keeps_unit_stride(combined)) continue;
     cur = combined;
     set_input(mm, i, t->inputs[0]);
     taken.push_back(t);

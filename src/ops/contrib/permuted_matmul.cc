@@ -15,6 +15,7 @@
 #include "kernels/sgemm_batched.h"
 #include "ops/contrib/batched_matmul.h"
 #include "ops/contrib/float_inputs.h"
+#include "ops/contrib/permuted_matmul.h"
 #include "ops/registry.h"
 
 namespace onyxrt::ops::contrib {
@@ -41,12 +42,6 @@ bool is_permutation(const Perm& p, size_t rank) {
   return true;
 }
 
-// The operand's last dim is one of its two matrix dims after perm.
-bool keeps_unit_stride(const Perm& p) {
-  const int64_t last = static_cast<int64_t>(p.size()) - 1;
-  return p[last] == last || p[last - 1] == last;
-}
-
 // s with its dims taken in perm's order.
 ir::SymShape permuted(const ir::SymShape& s, const Perm& perm) {
   ir::SymShape out(perm.size());
@@ -59,7 +54,7 @@ ir::SymShape permuted(const ir::SymShape& s, const Perm& perm) {
 bool perms_supported(const Perm& a, const Perm& b, const Perm& y) {
   const size_t rank = a.size();
   return rank >= 3 && is_permutation(a, rank) && is_permutation(b, rank) && is_permutation(y, rank) &&
-         keeps_unit_stride(a) && keeps_unit_stride(b) && y.back() == static_cast<int64_t>(rank) - 1;
+         permuted_matmul_keeps_unit_stride(a) && permuted_matmul_keeps_unit_stride(b) && y.back() == static_cast<int64_t>(rank) - 1;
 }
 
 class PermutedMatMulKernel final : public OpKernel {

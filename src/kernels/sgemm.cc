@@ -139,6 +139,10 @@ struct Problem {
   const SgemmEpilogue* epilogue;
   const SgemmPackB* custom_b = nullptr;  // set: B comes from this packer (sgemm_custom_b)
   const float* a_packed = nullptr;  // set: A in pack_a's layout (A, lda, alpha, trans_a unused)
+  // B read in place (rows_b_in_place) rather than packed; b_tail: its last N % NR columns packed
+  // as one panel of K rows (null when NR divides N).
+  bool b_in_place = false;
+  const float* b_tail = nullptr;
 };
 
 void apply_epilogue(const SgemmEpilogue& ep, float* c, int64_t ldc, int64_t rows, int64_t cols, int64_t i0,
@@ -186,6 +190,35 @@ void rows_partial_columns(const SgemmUkernel& uk, int64_t kc, const float* a, co
   for (int64_t i = 0; i < rows; ++i) std::copy(tile + i * NR, tile + i * NR + cols, c + i * ldc);
 }
 
+// One K block of columns [j0, j0 + ncur) with B read in place: panel by panel, every M tile
+// reading the panel's kc rows while they are in L1, the next panel's rows fetched meanwhile (tile
+// by tile across all panels, the kernel waited on L2 for B's scattered rows as long as packing
+// them had taken). The last N % NR columns come from the packed tail.
+void sweep_b_in_place(const Problem& p, const float* a_block, int64_t kc, int64_t p0, int64_t i0, int64_t mc,
+                      int64_t j0, int64_t ncur, float beta, const SgemmEpilogue* ep) {
+  const SgemmUkernel& uk = *p.uk;
+  const int MR = uk.mr, NR = uk.nr;
+  const float* rows_p0 = p.B + p0 * p.ldb;
+  for (int64_t jr = 0; jr < ncur; jr += NR) {
+    const int64_t cols = std::min<int64_t>(NR, ncur - jr), col = j0 + jr;
+    if (jr + NR < ncur)
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* next = rows_p0 + k * p.ldb + col + NR;
+        __builtin_prefetch(next);
+        __builtin_prefetch(next + NR - 1);
+      }
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+      const int rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+      const float* a = a_block + ir * kc;
+      float* c = p.C + (i0 + ir) * p.ldc + col;
+      if (cols == NR)
+        uk.rows_b_in_place(kc, a, rows_p0 + col, p.ldb, c, p.ldc, beta, ep, i0 + ir, col, rows);
+      else
+        rows_partial_columns(uk, kc, a, p.b_tail + p0 * NR, c, p.ldc, beta, ep, i0 + ir, col, rows, cols);
+    }
+  }
+}
+
 // Rows [i0, i0 + mc) of C, N blocks [jn_begin, jn_end) of width nc. The K loop is outermost so
 // that the A block is packed once per K block and reused across all of the task's N blocks.
 void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int64_t jn_begin, int64_t jn_end,
@@ -212,6 +245,10 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
     const bool last = p0 + kc == p.K;
     for (int64_t jn = jn_begin; jn < jn_end; ++jn) {
       const int64_t j0 = jn * nc, ncur = std::min(nc, p.N - j0);
+      if (p.b_in_place) {
+        sweep_b_in_place(p, a_block, kc, p0, i0, mc, j0, ncur, beta, last && epilogue ? p.epilogue : nullptr);
+        continue;
+      }
       const float* b_block = bpack + p0 * npad + (j0 / NR) * kc * NR;
       // The task's next B block (the next N block, else the first one of the next K block) is
       // pulled into L2 a few lines per micro-kernel call while this one is swept, so that its
@@ -285,6 +322,28 @@ const float* pack_whole_b(const Problem& p, ThreadPool* pool, std::shared_ptr<fl
         pack_b_block(uk, p.trans_b, p.B, p.ldb, p.N, j0, nc, p0, kc, dst + p0 * npad + j0 * kc);
     }
   });
+  return dst;
+}
+
+// Whether B is read where it lies instead of packed: a row-major B (a panel's row is NR contiguous
+// floats) that few M tiles read, so that packing it costs more than reading it scattered.
+// ShuffleNet's grouped 1x1 convolutions (B their activations) packed B per call, 6.8% of its samples
+// at one thread; in place, per node at one thread: M = 34 (K 34, N 784) 6-10% faster, M = 68 (N 196)
+// 1-2%, M = 136 (N 49, rows 196 bytes apart: most loads split a cache line) 2-5% slower, and K = 6
+// (M 28, N 3136: six scattered rows per panel, for 30 multiply-add steps) 14% slower.
+bool b_read_in_place(const Problem& p) {
+  constexpr int64_t kMaxRows = 96, kMinDepth = 16;
+  return p.uk->rows_b_in_place && p.uk->rows && !p.packed && !p.custom_b && !p.trans_b && p.M <= kMaxRows &&
+         p.K >= kMinDepth && p.N >= p.uk->nr;
+}
+
+// The last N % NR columns of B as one packed panel of all K rows (K blocks at p0 * NR, as
+// run_task reads them), in scratch slot 1, which pack_whole_b would have used.
+const float* pack_b_tail(const Problem& p, std::shared_ptr<float[]>& owned) {
+  const SgemmUkernel& uk = *p.uk;
+  float* dst = whole_operand_buffer(1, p.K * uk.nr, int64_t{16} << 20, owned);
+  const int64_t j0 = p.N / uk.nr * uk.nr;
+  pack_b_block(uk, false, p.B, p.ldb, p.N, j0, p.N - j0, 0, p.K, dst);
   return dst;
 }
 
@@ -436,7 +495,10 @@ void run(const Problem& p, ThreadPool* pool) {
   const SgemmGrid grid = sgemm_grid(uk, p.M, p.N, threads);
   const int64_t mc = grid.mc, nm = grid.nm, nc = grid.nc, nn = grid.nn;
   std::shared_ptr<float[]> owned;
-  const float* bpack = p.packed ? p.packed->data.get() : pack_whole_b(p, pool, owned);
+  Problem in_place = p;
+  in_place.b_in_place = b_read_in_place(p);
+  if (in_place.b_in_place && p.N % uk.nr != 0) in_place.b_tail = pack_b_tail(p, owned);
+  const float* bpack = p.packed ? p.packed->data.get() : in_place.b_in_place ? nullptr : pack_whole_b(p, pool, owned);
   auto tasks = [&](const Problem& q, int64_t begin, int64_t end) {
     // Consecutive tasks in one M block share its packed A: run them as one N range.
     for (int64_t t = begin; t < end;) {
@@ -446,13 +508,13 @@ void run(const Problem& p, ThreadPool* pool) {
       t = im * nn + jn_end;
     }
   };
-  if (threads <= 1 || nm * nn <= 1) return tasks(p, 0, nm * nn);
+  if (threads <= 1 || nm * nn <= 1) return tasks(in_place, 0, nm * nn);
   // Two or more threads: the tasks are dealt one at a time from per-thread home ranges, so that a
   // thread the host slows down hands its remaining tasks to the others instead of holding the
   // node (a static equal split waited on the slowest thread every time). A task dealt alone cannot
   // share an A block packed for its neighbours, so A is packed once for the call first, which also
   // ends each thread packing all of A when the grid splits N only (each packed every row before).
-  Problem q = p;
+  Problem q = in_place;
   std::shared_ptr<float[]> a_owned;
   if (!q.a_packed) q.a_packed = pack_whole_a(p, pool, a_owned);
   ThreadPool::parallel_for_chunks(pool, nm * nn, 1, [&](int64_t begin, int64_t end) { tasks(q, begin, end); });

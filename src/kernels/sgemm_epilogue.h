@@ -23,6 +23,10 @@ void f32_gemm_epilogue_avx2(const SgemmEpilogue& ep, float* c, int64_t ldc, int6
 // followed by f32_gemm_epilogue_portable gives. i0, j0: the tile's first row and column in C.
 void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                              const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
+// The same on 16 columns of a row-major B read in place, rows ldb floats apart (no packing).
+void f32_gemm_6x16_avx2_rows_b_in_place(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                                        int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
+                                        int rows);
 // The same for the AVX-512 14x32 kernel, which runs a kernel of `rows` rows for a partial tile.
 void f32_gemm_14x32_avx512_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                                 const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);

@@ -19,6 +19,10 @@ using SgemmUkernelFn = void (*)(int64_t kc, const float* a, const float* b, floa
 // (null: none) applied in registers before its one store (kernels/sgemm_epilogue.h).
 using SgemmRowsFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                              const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
+// rows_b_in_place: rows on NR columns of a row-major B read where it lies, its rows ldb apart, for
+// callers that skip packing B (small M, where each panel is read a few times only).
+using SgemmRowsInPlaceFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+                                    float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
 // pack_a: rows [0, rows) x columns [0, kc) of alpha * a (row stride lda, not transposed) as one
 // MR-row panel, dst[k * MR + i], rows past `rows` zero; the same floats as the generic packing.
 using SgemmPackAFn = void (*)(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
@@ -26,7 +30,7 @@ using SgemmPackAFn = void (*)(const float* a, int64_t lda, int64_t rows, int64_t
 struct GemvPanelArgs;
 using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t cols, float* out);
 
-// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a). KC sizes the A micro-panel (MR x
+// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a, rows_b_in_place). KC sizes the A micro-panel (MR x
 // KC) to stay in L1; the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB,
 // Zen 3: 512 KiB): an A block much larger than L2 streaming past the B block cost ~10% in a
 // macro-kernel test on Zen 3. The AVX-512 KC of 384 (A micro-panel 21 KB of a 48 KB L1, B block
@@ -35,10 +39,10 @@ using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t
 // 224 -> 228, others within 1%.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \
   X(f32_gemm_14x32_avx512, 14, 32, 384, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, \
-    f32_gemm_14x32_avx512_rows, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2)                                                                      \
+    f32_gemm_14x32_avx512_rows, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2, nullptr)                                                             \
   X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); },              \
-    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2)                                         \
-  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr)
+    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2, f32_gemm_6x16_avx2_rows_b_in_place)    \
+  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr, nullptr)
 
 void f32_gemm_pack_a6_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
 void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
@@ -47,7 +51,7 @@ void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t k
 // C tile, which it starts fetching.
 void f32_gemm_14x32_avx512_sums(int64_t kc, const float* a, const float* b, const float* c, int64_t ldc, float* acc);
 
-#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack) \
+#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack, in_place) \
   void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);
 ONYXRT_SGEMM_UKERNELS(ONYXRT_DECLARE_SGEMM_UKERNEL)
 #undef ONYXRT_DECLARE_SGEMM_UKERNEL
@@ -64,6 +68,7 @@ struct SgemmUkernel {
   SgemmRowsFn rows = nullptr;
   SgemmGemvPanelFn gemv_panel = nullptr;
   SgemmPackAFn pack_a = nullptr;
+  SgemmRowsInPlaceFn rows_b_in_place = nullptr;
 };
 
 // Every variant compiled in, best first.

@@ -154,6 +154,42 @@ TEST_P(SgemmVariant, PackedBGivesBitwiseTheSameAsUnpacked) {
   }
 }
 
+// A row-major B under a small M is read where it lies by variants with rows_b_in_place (no
+// packing): the same bits as the packed B, for N around and past the panel width (a packed tail
+// panel), K across the K block, strides wider than N, the epilogue in registers, 1-3 threads.
+TEST_P(SgemmVariant, BReadInPlaceGivesThePackedBits) {
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const Case shapes[] = {{false, false, 34, 784, 34, 1.0f, 0.0f, 0},  {true, false, 68, 196, 68, 1.0f, 0.0f, 2},
+                         {false, false, 136, 49, 300, 0.5f, 1.0f, 1}, {false, false, 5, 16, 7, 1.0f, 0.25f, 0},
+                         {false, false, 160, 33, 513, -1.0f, 0.0f, 3}, {false, false, 13, 17, 1, 1.0f, 0.0f, 0}};
+  for (const Case& c : shapes) {
+    Operands o = make_operands(c, rng);
+    std::vector<float> bias(c.N), sum(c.M * c.N);
+    for (float& v : bias) v = dist(rng);
+    for (float& v : sum) v = dist(rng);
+    SgemmEpilogue ep;
+    ep.bias_kind = SgemmEpilogue::Bias::kPerColumn;
+    ep.bias = bias.data();
+    ep.sum = sum.data();
+    ep.ld_sum = c.N;
+    ep.activation = SgemmEpilogue::Activation::kRelu;
+    const PackedB packed = pack_b_with_ukernel(uk(), c.trans_b, c.K, c.N, o.B.data(), o.ldb);
+    for (const SgemmEpilogue* e : {static_cast<const SgemmEpilogue*>(nullptr), static_cast<const SgemmEpilogue*>(&ep)})
+      for (int threads : {1, 2, 3}) {
+        ThreadPool pool(ThreadPoolSettings{.num_threads = threads});
+        const SgemmEpilogue none;
+        std::vector<float> want = o.C;
+        sgemm_packed(c.trans_a, c.M, c.alpha, o.A.data(), o.lda, packed, c.beta, want.data(), o.ldc, &pool,
+                     e ? *e : none);
+        const std::vector<float> got = run_unpacked(uk(), c, o, &pool, e ? *e : none);
+        ASSERT_EQ(got, want) << uk().name << " " << describe(c) << " epilogue " << (e != nullptr) << " threads "
+                             << threads;
+        if (!e) expect_matches_reference(c, o, got, std::string(uk().name) + " " + describe(c));
+      }
+  }
+}
+
 TEST_P(SgemmVariant, ThreadCountDoesNotChangeTheResult) {
   std::mt19937 rng(11);
   const Case shapes[] = {{false, false, 200, 300, 280, 1.0f, 0.0f, 0},

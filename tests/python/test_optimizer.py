@@ -241,6 +241,17 @@ def _heads_then_unit_reshape():
     return "UnitReshapeBeforeTranspose", model, feeds, "PermutedMatMul", ["Transpose"]
 
 
+def _default_perm_then_unit_reshape():
+    # A Transpose without perm (the dims reversed): [S, d] -> [d, S] -> Reshape [1, d, S] -> MatMul.
+    # Moved below the Reshape it is a swap of the last two dims, which FusedMatMul takes as transA.
+    nodes = [helper.make_node("Transpose", ["x"], ["t"]), helper.make_node("Reshape", ["t", "s"], ["r"]),
+             helper.make_node("MatMul", ["r", "b"], ["y"])]
+    model = _model(nodes, [_vi("x", [6, 4]), _vi("b", [1, 6, 5])], [_vi("y", None)],
+                   [_const("s", np.array([1, 4, 6], np.int64))])
+    feeds = {"x": _f32(6, 4), "b": _f32(1, 6, 5)}
+    return "UnitReshapeBeforeTranspose", model, feeds, "FusedMatMul", ["Transpose"]
+
+
 def _conv_channel_shuffle(act=None, kernel=1, residual=False, shuffle_groups=4):
     # ShuffleNet's unit: grouped Conv (+ activation, + residual), then Reshape -> Transpose -> Reshape.
     n, c, m, groups, hw = 2, 24, 32, 4, 7
@@ -322,6 +333,7 @@ CASES = {
     "attention_heads_scaled": lambda: _attention_heads(scale=True),
     "permuted_matmul_output": _permuted_output_only,
     "heads_then_unit_reshape": _heads_then_unit_reshape,
+    "default_perm_then_unit_reshape": _default_perm_then_unit_reshape,
     "conv_channel_shuffle": _conv_channel_shuffle,
     "conv_relu_channel_shuffle_3x3": lambda: _conv_channel_shuffle("Relu", kernel=3),
     "conv_sigmoid_channel_shuffle": lambda: _conv_channel_shuffle("Sigmoid"),  # activation after the GEMM

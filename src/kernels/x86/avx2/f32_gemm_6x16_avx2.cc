@@ -18,11 +18,12 @@ constexpr int MR = 6;
 // [rows, R) are computed but never read or written in C. A last M panel of fewer than 6 rows runs
 // with R = rows: M = 128 (BERT, GPT-2) left 2 rows in a 6-row tile, whose 12 FMAs per k took 6
 // cycles where the 2 rows' 4 take 4 (FMA latency). Each element's sum is the same chain either way.
-// ldb: the distance between B's rows, 16 in a packed panel; another value reads the 16 columns in
-// place in a row-major B (rows_b_in_place), unaligned.
-template <bool kEpilogue, int R = MR>
+// kInPlace: b is 16 columns of a row-major B, rows ldb apart, read unaligned (rows_b_in_place);
+// otherwise a packed panel (rows 16 apart, aligned), with the stride a constant as it always was.
+template <bool kEpilogue, int R = MR, bool kInPlace = false>
 inline void gemm_6x16(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                       const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows, int64_t ldb = 16) {
+  const int64_t b_step = kInPlace ? ldb : 16;
   // Start fetching the C tile now: it is read (beta != 0) or written back only after the K loop,
   // and a tile row missing L1 then stalls the stores/loads of the whole tile (~10% at 1024^3).
 #pragma GCC unroll 6
@@ -35,8 +36,9 @@ inline void gemm_6x16(int64_t kc, const float* a, const float* b, float* c, int6
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
 #pragma GCC unroll 4
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += ldb) {
-    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += b_step) {
+    const __m256 b0 = kInPlace ? _mm256_loadu_ps(b) : _mm256_load_ps(b);
+    const __m256 b1 = kInPlace ? _mm256_loadu_ps(b + 8) : _mm256_load_ps(b + 8);
 #pragma GCC unroll 6
     for (int i = 0; i < R; ++i) {
       const __m256 ai = _mm256_broadcast_ss(a + i);
@@ -107,13 +109,14 @@ void f32_gemm_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, in
 
 namespace {
 
+template <bool kInPlace>
 void rows_with_ldb(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, float beta,
                    const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows) {
   auto run = [&]<int R>() {
     if (ep)
-      gemm_6x16<true, R>(kc, a, b, c, ldc, beta, ep, i0, j0, rows, ldb);
+      gemm_6x16<true, R, kInPlace>(kc, a, b, c, ldc, beta, ep, i0, j0, rows, ldb);
     else
-      gemm_6x16<false, R>(kc, a, b, c, ldc, beta, nullptr, i0, j0, rows, ldb);
+      gemm_6x16<false, R, kInPlace>(kc, a, b, c, ldc, beta, nullptr, i0, j0, rows, ldb);
   };
   switch (rows) {
     case 1: return run.template operator()<1>();
@@ -129,13 +132,13 @@ void rows_with_ldb(int64_t kc, const float* a, const float* b, int64_t ldb, floa
 
 void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                              const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows) {
-  rows_with_ldb(kc, a, b, 16, c, ldc, beta, ep, i0, j0, rows);
+  rows_with_ldb<false>(kc, a, b, 16, c, ldc, beta, ep, i0, j0, rows);
 }
 
 void f32_gemm_6x16_avx2_rows_b_in_place(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
                                         int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
                                         int rows) {
-  rows_with_ldb(kc, a, b, ldb, c, ldc, beta, ep, i0, j0, rows);
+  rows_with_ldb<true>(kc, a, b, ldb, c, ldc, beta, ep, i0, j0, rows);
 }
 
 }  // namespace onyxrt::kernels

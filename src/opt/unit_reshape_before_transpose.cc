@@ -22,9 +22,7 @@ bool rewrite(ir::Graph& g, ir::Node* reshape) {
   const size_t units = y.size() - mid.size();
   for (size_t i = 0; i < y.size(); ++i)
     if (y[i] != (i < units ? 1 : mid[i - units])) return false;
-  std::vector<int64_t> perm = t->get_ints("perm");
-  if (!t->has("perm"))  // the default: the dims reversed
-    for (size_t i = x.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  const std::vector<int64_t> perm = transpose_perm(t, x.size());
   if (perm.size() != x.size() || t->opset < 5) return false;
   std::vector<int64_t> shifted(units);
   for (size_t i = 0; i < units; ++i) shifted[i] = static_cast<int64_t>(i);

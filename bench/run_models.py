@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from models import catalog, engines as engine_mod, report  # noqa: E402
 from models.compare import compare_outputs  # noqa: E402
-from models.measure import Plan, measure  # noqa: E402
+from models.measure import Plan, measure, ratio_interval  # noqa: E402
 from models.progress import progress_bar  # noqa: E402
 
 
@@ -40,6 +40,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--repeats", type=int, default=None, help="interleaved repeats (default 10, quick 3)")
     p.add_argument("--min-samples", type=int, default=None,
                    help="extra repeats (up to 4x --repeats) until each engine has this many samples (default 20, quick 0)")
+    p.add_argument("--ratio-samples", type=int, default=None,
+                   help="samples onyxrt and onnxruntime take for the ratio (default 60, quick 0)")
+    p.add_argument("--ratio-budget", type=float, default=None,
+                   help="seconds onyxrt and onnxruntime may each spend on one model (default: --engine-budget, at least 60)")
     p.add_argument("--warmup", type=int, default=None, help="warm-up runs per engine (default 2, quick 1)")
     p.add_argument("--pause", type=float, default=0.5, help="seconds slept between two engines' slices")
     p.add_argument("--slice", type=float, default=0.25, help="target seconds of back-to-back runs per slice")
@@ -60,7 +64,9 @@ def make_plan(args: argparse.Namespace) -> Plan:
                 repeats=args.repeats if args.repeats is not None else (3 if args.quick else 10),
                 pause_s=args.pause, slice_s=args.slice,
                 target_samples=args.min_samples if args.min_samples is not None else (0 if args.quick else 20),
-                engine_budget_s=args.engine_budget if args.engine_budget is not None else (30.0 if args.quick else 120.0))
+                engine_budget_s=args.engine_budget if args.engine_budget is not None else (30.0 if args.quick else 120.0),
+                ratio_samples=args.ratio_samples if args.ratio_samples is not None else (0 if args.quick else 60),
+                ratio_budget_s=args.ratio_budget if args.ratio_budget is not None else (0.0 if args.quick else 60.0))
 
 
 def _error_text(exc: BaseException) -> str:
@@ -110,6 +116,7 @@ def bench_model(spec, threads: int, engines, feeds, model_file: Path, plan: Plan
     onyx, ort = row["engines"].get("onyxrt", {}), row["engines"].get("onnxruntime", {})
     if onyx.get("median_ms") and ort.get("median_ms"):
         row["ratio_onyxrt_ort"] = onyx["median_ms"] / ort["median_ms"]
+        row["ratio_ci95"] = ratio_interval(onyx["samples_ms"], ort["samples_ms"])
     runners.clear()
     gc.collect()
     return row

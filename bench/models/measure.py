@@ -34,6 +34,21 @@ class Plan:
     # ten samples left its median at the mercy of one slow stretch of a shared VM (ViT-B/16 at
     # two threads: p90 38% above the median). Each extra repeat still alternates all engines.
     target_samples: int = 0
+    # The two engines whose medians make the reported ratio get this many samples (within
+    # ratio_budget_s each, 0 = engine_budget_s); the others stop at target_samples. The ratio of
+    # two medians of 20 samples each moved +-4% between runs on a 2-vCPU VM (0.93 in one run,
+    # 1.01 in the next, same build), as much as the margins it was to decide.
+    ratio_engines: tuple[str, ...] = ("onyxrt", "onnxruntime")
+    ratio_samples: int = 0
+    ratio_budget_s: float = 0.0
+
+    def target(self, engine: str) -> int:
+        return max(self.target_samples, self.ratio_samples if engine in self.ratio_engines else 0)
+
+    def budget(self, engine: str) -> float:
+        if engine in self.ratio_engines and self.ratio_budget_s > 0:
+            return max(self.engine_budget_s, self.ratio_budget_s)
+        return self.engine_budget_s
 
 
 @dataclass
@@ -47,7 +62,18 @@ class Timing:
         if s.size == 0:
             return {"n": 0}
         return {"n": int(s.size), "median_ms": float(np.median(s)), "p90_ms": float(np.percentile(s, 90)),
-                "min_ms": float(s.min()), "mean_ms": float(s.mean())}
+                "min_ms": float(s.min()), "mean_ms": float(s.mean()), "samples_ms": [round(float(x), 4) for x in s]}
+
+
+def ratio_interval(num_ms, den_ms, level: float = 0.95, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap interval of median(num) / median(den), each sample set resampled on its own: how far
+    the ratio could move with the same machine noise and another draw of runs."""
+    num, den = np.asarray(num_ms, dtype=float), np.asarray(den_ms, dtype=float)
+    rng = np.random.default_rng(seed)
+    a = np.median(rng.choice(num, size=(resamples, num.size)), axis=1)
+    b = np.median(rng.choice(den, size=(resamples, den.size)), axis=1)
+    lo, hi = np.percentile(a / b, [50 * (1 - level), 50 * (1 + level)])
+    return float(lo), float(hi)
 
 
 def _timed_run(runner: Runner, feeds: Feeds) -> float:
@@ -70,20 +96,29 @@ def measure(runners: dict[str, Runner], feeds: Feeds, plan: Plan, on_step=None) 
             on_step(f"warm-up {name}")
         time.sleep(plan.pause_s)
 
+    def short(name: str) -> bool:
+        t = timings[name]
+        return len(t.samples_ms) < plan.target(name) and t.spent_s < plan.budget(name)
+
+    # A model whose run outlasts a slice gives one sample per repeat: the cap leaves room for the
+    # ratio engines' target.
+    max_repeats = max(4 * plan.repeats, plan.ratio_samples)
+
     def wants_more(rep: int) -> bool:
         if rep < plan.repeats:
             return True
-        if rep >= 4 * plan.repeats:
-            return False
-        return any(len(t.samples_ms) < plan.target_samples and t.spent_s < plan.engine_budget_s
-                   for t in timings.values())
+        return rep < max_repeats and any(short(name) for name in names)
 
     rep = 0
     while wants_more(rep):
         k = rep % len(names)
         for name in names[k:] + names[:k]:
             t = timings[name]
-            if t.spent_s >= plan.engine_budget_s and len(t.samples_ms) >= plan.min_samples:
+            if t.spent_s >= plan.budget(name) and len(t.samples_ms) >= plan.min_samples:
+                continue
+            # Past the planned repeats only engines short of their target take slices, still in
+            # turn with each other.
+            if rep >= plan.repeats and not short(name):
                 continue
             for _ in range(t.runs_per_slice):
                 ms = _timed_run(runners[name], feeds)

@@ -81,7 +81,15 @@ def _cell(entry: dict | None) -> str:
 
 def _ratio(row: dict) -> str:
     r = row.get("ratio_onyxrt_ort")
-    return f"{r:.2f}" if r is not None else "—"
+    if r is None:
+        return "—"
+    ci = row.get("ratio_ci95")
+    return f"{r:.2f} ({ci[0]:.2f}–{ci[1]:.2f})" if ci else f"{r:.2f}"
+
+
+def _samples(row: dict) -> str:
+    counts = [row["engines"].get(n, {}).get("n") for n in ("onyxrt", "onnxruntime")]
+    return " / ".join(str(c) for c in counts) if all(counts) else "—"
 
 
 def _check(row: dict) -> str:
@@ -121,11 +129,14 @@ def render_markdown(doc: dict) -> str:
     p = doc["plan"]
     lines += [
         f"- plan: warm-up {p['warmup']}, {p['repeats']} interleaved repeats, pause {p['pause_s']} s between "
-        f"engines, slice ~{p['slice_s']} s, per-engine budget {p['engine_budget_s']} s; "
+        f"engines, slice ~{p['slice_s']} s, per-engine budget {p['engine_budget_s']} s, at least "
+        f"{p.get('target_samples', 0)} samples per engine and {p.get('ratio_samples', 0)} for onyxrt and onnxruntime "
+        f"(budget {max(p['engine_budget_s'], p.get('ratio_budget_s', 0))} s); "
         f"check rtol {doc['rtol']}, atol {doc['atol']}",
         "",
         "Cells are median / p90 latency in ms. `onyxrt / ORT` is the ratio of medians (below 1 means "
-        "onyxrt is faster). `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
+        "onyxrt is faster), with its 95% bootstrap interval (each engine's samples resampled on their own); "
+        "`n` the two engines' sample counts. `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
         "(max abs diff / max rel diff).",
     ]
     for threads in doc["threads"]:
@@ -133,15 +144,15 @@ def render_markdown(doc: dict) -> str:
         if not rows:
             continue
         lines += ["", f"## intra-op threads = {threads}", "",
-                  "| model | " + " | ".join(names) + " | onyxrt / ORT | onyxrt check |",
-                  "|---|" + "---:|" * len(names) + "---:|---|"]
+                  "| model | " + " | ".join(names) + " | onyxrt / ORT | n | onyxrt check |",
+                  "|---|" + "---:|" * len(names) + "---:|---:|---|"]
         for row in rows:
             if row.get("error"):
                 lines.append(f"| {row['model']} | " + " | ".join("—" for _ in names)
-                             + f" | — | {row['error'][:80]} |")
+                             + f" | — | — | {row['error'][:80]} |")
                 continue
             cells = [_cell(row["engines"].get(n)) for n in names]
-            lines.append(f"| {row['model']} | " + " | ".join(cells) + f" | {_ratio(row)} | {_check(row)} |")
+            lines.append(f"| {row['model']} | " + " | ".join(cells) + f" | {_ratio(row)} | {_samples(row)} | {_check(row)} |")
     failures = [(r, n, e) for r in doc["results"] for n, e in r.get("engines", {}).items() if e.get("status") == "error"]
     if failures:
         lines += ["", "## Failures", ""]

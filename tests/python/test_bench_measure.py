@@ -6,7 +6,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.models.measure import Plan, measure  # noqa: E402
+import numpy as np  # noqa: E402
+
+from bench.models.measure import Plan, measure, ratio_interval  # noqa: E402
 
 
 class SleepRunner:
@@ -50,3 +52,33 @@ def test_an_engine_past_its_budget_does_not_hold_the_others():
     # go on for the fast engine until it has its ten.
     assert len(timings["slow"].samples_ms) == 3
     assert len(timings["fast"].samples_ms) == 10
+
+
+def test_the_ratio_engines_go_on_to_their_own_target_and_the_others_stop_at_theirs():
+    runners = {"onyxrt": SleepRunner(0.002), "onnxruntime": SleepRunner(0.002), "tract": SleepRunner(0.002)}
+    timings = measure(runners, {}, plan(target_samples=5, ratio_samples=20))
+    assert len(timings["onyxrt"].samples_ms) == 20
+    assert len(timings["onnxruntime"].samples_ms) == 20
+    assert len(timings["tract"].samples_ms) == 5
+    # The repeat cap (4 x 3 planned) does not cut the ratio engines short.
+    assert runners["onyxrt"].runs == 20 + 1  # plus the warm-up run
+
+
+def test_the_ratio_budget_bounds_the_ratio_engines():
+    runners = {"onyxrt": SleepRunner(0.01), "onnxruntime": SleepRunner(0.01)}
+    timings = measure(runners, {}, plan(ratio_samples=1000, engine_budget_s=0.02, ratio_budget_s=0.1))
+    for t in timings.values():
+        assert 8 <= len(t.samples_ms) <= 12
+        assert t.spent_s < 0.1 + 0.03
+
+
+def test_ratio_interval_brackets_the_ratio_and_narrows_with_samples():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(90, 9, 10), rng.normal(100, 10, 10)
+    few = ratio_interval(a, b)
+    many = ratio_interval(rng.normal(90, 9, 400), rng.normal(100, 10, 400))
+    assert few[0] < np.median(a) / np.median(b) < few[1]
+    assert many[0] < 0.9 < many[1]
+    assert many[1] - many[0] < (few[1] - few[0]) / 2
+    # Identical constant samples leave no room either way.
+    assert ratio_interval([5.0] * 8, [10.0] * 8) == (0.5, 0.5)

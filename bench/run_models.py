@@ -116,7 +116,8 @@ def bench_model(spec, threads: int, engines, feeds, model_file: Path, plan: Plan
     onyx, ort = row["engines"].get("onyxrt", {}), row["engines"].get("onnxruntime", {})
     if onyx.get("median_ms") and ort.get("median_ms"):
         row["ratio_onyxrt_ort"] = onyx["median_ms"] / ort["median_ms"]
-        row["ratio_ci95"] = ratio_interval(onyx["samples_ms"], ort["samples_ms"])
+        row["ratio_ci95"] = ratio_interval(onyx["samples_ms"], ort["samples_ms"], onyx["runs_per_slice"],
+                                           ort["runs_per_slice"])
     runners.clear()
     gc.collect()
     return row

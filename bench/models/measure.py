@@ -65,14 +65,24 @@ class Timing:
                 "min_ms": float(s.min()), "mean_ms": float(s.mean()), "samples_ms": [round(float(x), 4) for x in s]}
 
 
-def ratio_interval(num_ms, den_ms, level: float = 0.95, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """Bootstrap interval of median(num) / median(den), each sample set resampled on its own: how far
-    the ratio could move with the same machine noise and another draw of runs."""
-    num, den = np.asarray(num_ms, dtype=float), np.asarray(den_ms, dtype=float)
+def ratio_interval(num_ms, den_ms, num_block: int = 1, den_block: int = 1, level: float = 0.95,
+                   resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap interval of median(num) / median(den), each engine's samples resampled on their own:
+    how far the ratio could move with the same machine noise and another draw of runs. Samples come
+    in slices of `*_block` back-to-back runs that share a minute of the machine, so whole slices are
+    resampled: resampling runs one by one would count a slow slice's 50 runs as 50 independent
+    draws and give an interval too narrow."""
     rng = np.random.default_rng(seed)
-    a = np.median(rng.choice(num, size=(resamples, num.size)), axis=1)
-    b = np.median(rng.choice(den, size=(resamples, den.size)), axis=1)
-    lo, hi = np.percentile(a / b, [50 * (1 - level), 50 * (1 + level)])
+
+    def medians(samples, block: int) -> np.ndarray:
+        s = np.asarray(samples, dtype=float)
+        block = max(1, min(block, s.size))
+        slices = s[: s.size // block * block].reshape(-1, block)
+        picks = rng.integers(0, len(slices), size=(resamples, len(slices)))
+        return np.median(slices[picks].reshape(resamples, -1), axis=1)
+
+    lo, hi = np.percentile(medians(num_ms, num_block) / medians(den_ms, den_block),
+                           [50 * (1 - level), 50 * (1 + level)])
     return float(lo), float(hi)
 
 

@@ -135,7 +135,7 @@ def render_markdown(doc: dict) -> str:
         f"check rtol {doc['rtol']}, atol {doc['atol']}",
         "",
         "Cells are median / p90 latency in ms. `onyxrt / ORT` is the ratio of medians (below 1 means "
-        "onyxrt is faster), with its 95% bootstrap interval (each engine's samples resampled on their own); "
+        "onyxrt is faster), with its 95% bootstrap interval (each engine's slices of runs resampled on their own); "
         "`n` the two engines' sample counts. `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
         "(max abs diff / max rel diff).",
     ]

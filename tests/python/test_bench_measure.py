@@ -82,3 +82,14 @@ def test_ratio_interval_brackets_the_ratio_and_narrows_with_samples():
     assert many[1] - many[0] < (few[1] - few[0]) / 2
     # Identical constant samples leave no room either way.
     assert ratio_interval([5.0] * 8, [10.0] * 8) == (0.5, 0.5)
+
+
+def test_ratio_interval_resamples_whole_slices():
+    # Ten slices of 20 runs each, every slice at its own speed: the runs of one slice are not
+    # independent draws, and resampling them one by one would understate the spread.
+    rng = np.random.default_rng(2)
+    a = np.repeat(rng.normal(100, 10, 10), 20)
+    b = np.repeat(rng.normal(100, 10, 10), 20)
+    by_run = ratio_interval(a, b)
+    by_slice = ratio_interval(a, b, 20, 20)
+    assert by_slice[1] - by_slice[0] > 2 * (by_run[1] - by_run[0])

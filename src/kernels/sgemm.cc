@@ -219,6 +219,9 @@ void sweep_b_in_place(const Problem& p, const float* a_block, int64_t kc, int64_
   }
 }
 
+// Tiles of at most this many rows run two panels at a time where the variant has rows_two_panels.
+constexpr int64_t kTwoPanelRows = 3;
+
 // Rows [i0, i0 + mc) of C, N blocks [jn_begin, jn_end) of width nc. The K loop is outermost so
 // that the A block is packed once per K block and reused across all of the task's N blocks.
 void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int64_t jn_begin, int64_t jn_end,
@@ -265,11 +268,19 @@ void run_task(const Problem& p, const float* bpack, int64_t i0, int64_t mc, int6
       for (int64_t ir = 0; ir < mc; ir += MR) {
         const float* a = a_block + ir * kc;
         const int64_t rows = std::min<int64_t>(MR, mc - ir);
+        const bool two_panels = uk.rows_two_panels && rows <= kTwoPanelRows;
         for (int64_t jr = 0; jr < ncur; jr += NR) {
           const int64_t cols = std::min<int64_t>(NR, ncur - jr);
           float* c = p.C + (i0 + ir) * p.ldc + j0 + jr;
           const float* b = b_block + jr * kc;
           if (ir > 0) prefetch.step();
+          if (two_panels && jr + 2 * NR <= ncur) {
+            if (ir > 0) prefetch.step();
+            uk.rows_two_panels(kc, a, b, b + NR * kc, c, p.ldc, beta, last && epilogue ? p.epilogue : nullptr, i0 + ir,
+                               j0 + jr, static_cast<int>(rows));
+            jr += NR;
+            continue;
+          }
           if (rows_fn) {
             const SgemmEpilogue* ep = last && epilogue ? p.epilogue : nullptr;
             if (cols == NR)

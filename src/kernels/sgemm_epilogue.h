@@ -27,6 +27,10 @@ void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* 
 void f32_gemm_6x16_avx2_rows_b_in_place(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
                                         int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
                                         int rows);
+// The same on two adjacent packed panels, b then b_next (32 columns), for rows <= 3.
+void f32_gemm_6x16_avx2_rows_two_panels(int64_t kc, const float* a, const float* b, const float* b_next, float* c,
+                                        int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
+                                        int rows);
 // The same for the AVX-512 14x32 kernel, which runs a kernel of `rows` rows for a partial tile.
 void f32_gemm_14x32_avx512_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                                 const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);

@@ -6,8 +6,8 @@
 namespace onyxrt::kernels {
 namespace {
 
-#define ONYXRT_SGEMM_UKERNEL_ENTRY(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack, in_place) \
-  SgemmUkernel{#name, mr, nr, kc, mc, nc, pred, name, rows, gemv, pack, in_place},
+#define ONYXRT_SGEMM_UKERNEL_ENTRY(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack, in_place, two) \
+  SgemmUkernel{#name, mr, nr, kc, mc, nc, pred, name, rows, gemv, pack, in_place, two},
 const SgemmUkernel kUkernels[] = {ONYXRT_SGEMM_UKERNELS(ONYXRT_SGEMM_UKERNEL_ENTRY)};
 #undef ONYXRT_SGEMM_UKERNEL_ENTRY
 

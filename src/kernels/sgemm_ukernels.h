@@ -23,6 +23,14 @@ using SgemmRowsFn = void (*)(int64_t kc, const float* a, const float* b, float* 
 // callers that skip packing B (small M, where each panel is read a few times only).
 using SgemmRowsInPlaceFn = void (*)(int64_t kc, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
                                     float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows);
+// rows_two_panels: rows on two adjacent packed NR-column panels (b, then b_next: C columns
+// [j0, j0 + 2 NR)), for tiles of at most 3 rows. Such a tile has too few accumulators per panel to
+// cover the FMA latency (2 rows x 2 vectors: 4 FMAs per k where 8 are in flight at full speed),
+// so M = 128 (BERT, GPT-2: 21 tiles of 6 and one of 2) spent on its last 2 rows 0.8 of a 6-row
+// tile's time; on two panels at once the same rows take half as long per panel.
+using SgemmRowsTwoPanelsFn = void (*)(int64_t kc, const float* a, const float* b, const float* b_next, float* c,
+                                      int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
+                                      int rows);
 // pack_a: rows [0, rows) x columns [0, kc) of alpha * a (row stride lda, not transposed) as one
 // MR-row panel, dst[k * MR + i], rows past `rows` zero; the same floats as the generic packing.
 using SgemmPackAFn = void (*)(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
@@ -30,8 +38,8 @@ using SgemmPackAFn = void (*)(const float* a, int64_t lda, int64_t rows, int64_t
 struct GemvPanelArgs;
 using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t cols, float* out);
 
-// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a, rows_b_in_place). KC sizes the A micro-panel (MR x
-// KC) to stay in L1; the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB,
+// X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a, rows_b_in_place,
+// rows_two_panels). KC sizes the A micro-panel (MR x KC) to stay in L1; the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB,
 // Zen 3: 512 KiB): an A block much larger than L2 streaming past the B block cost ~10% in a
 // macro-kernel test on Zen 3. The AVX-512 KC of 384 (A micro-panel 21 KB of a 48 KB L1, B block
 // 768 KB of a 1 MiB L2) against 256, one thread on a Zen 5 EPYC, alternate builds minutes apart:
@@ -39,10 +47,12 @@ using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t
 // 224 -> 228, others within 1%.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \
   X(f32_gemm_14x32_avx512, 14, 32, 384, 336, 512, [](const CpuFeatures& f) { return f.has_avx512_core() && f.fma; }, \
-    f32_gemm_14x32_avx512_rows, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2, nullptr)                                                             \
+    f32_gemm_14x32_avx512_rows, f32_gemv_panel32_avx512, f32_gemm_pack_a14_avx2, nullptr, nullptr)                    \
   X(f32_gemm_6x16_avx2, 6, 16, 256, 498, 256, [](const CpuFeatures& f) { return f.has_avx2_fma(); },              \
-    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2, f32_gemm_6x16_avx2_rows_b_in_place)    \
-  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr, nullptr)
+    f32_gemm_6x16_avx2_rows, f32_gemv_panel16_avx2, f32_gemm_pack_a6_avx2, f32_gemm_6x16_avx2_rows_b_in_place,    \
+    f32_gemm_6x16_avx2_rows_two_panels)                                                                            \
+  X(f32_gemm_4x8_portable, 4, 8, 256, 512, 256, [](const CpuFeatures&) { return true; }, nullptr, nullptr, nullptr, nullptr, \
+    nullptr)
 
 void f32_gemm_pack_a6_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
 void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t kc, float alpha, float* dst);
@@ -51,7 +61,7 @@ void f32_gemm_pack_a14_avx2(const float* a, int64_t lda, int64_t rows, int64_t k
 // C tile, which it starts fetching.
 void f32_gemm_14x32_avx512_sums(int64_t kc, const float* a, const float* b, const float* c, int64_t ldc, float* acc);
 
-#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack, in_place) \
+#define ONYXRT_DECLARE_SGEMM_UKERNEL(name, mr, nr, kc, mc, nc, pred, rows, gemv, pack, in_place, two) \
   void name(int64_t kc_, const float* a, const float* b, float* c, int64_t ldc, float beta);
 ONYXRT_SGEMM_UKERNELS(ONYXRT_DECLARE_SGEMM_UKERNEL)
 #undef ONYXRT_DECLARE_SGEMM_UKERNEL
@@ -69,6 +79,7 @@ struct SgemmUkernel {
   SgemmGemvPanelFn gemv_panel = nullptr;
   SgemmPackAFn pack_a = nullptr;
   SgemmRowsInPlaceFn rows_b_in_place = nullptr;
+  SgemmRowsTwoPanelsFn rows_two_panels = nullptr;
 };
 
 // Every variant compiled in, best first.

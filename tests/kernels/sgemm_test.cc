@@ -254,10 +254,55 @@ TEST_P(SgemmVariant, RowVectorPanelsOfEveryWidthAgree) {
 // A variant's rows companion (partial last M panels, the epilogue in registers) gives the bits of
 // its plain kernel followed by the separate epilogue: every ragged row count, K across K blocks,
 // beta, and each bias kind, sum and activation.
+// Tiles of 1-3 rows run two panels at a time where the variant has rows_two_panels: the same bits
+// as one panel at a time, for N with an odd panel count and a partial last panel, K across the K
+// block, beta, every part of the epilogue, B packed or not, 1-3 threads.
+TEST_P(SgemmVariant, TwoPanelTilesGiveTheOnePanelBits) {
+  if (!uk().rows_two_panels) GTEST_SKIP() << uk().name << " has no two-panel companion";
+  SgemmUkernel one_panel = uk();
+  one_panel.rows_two_panels = nullptr;
+  std::mt19937 rng(31);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  using Act = SgemmEpilogue::Activation;
+  const int64_t nr = uk().nr;
+  const Case shapes[] = {{false, false, 128, 3 * nr, 200, 1.0f, 0.0f, 0},
+                         {false, true, 2, 2 * nr, uk().kc + 9, 1.0f, 0.5f, 1},
+                         {true, false, 9, 5 * nr + 7, 33, -0.5f, 0.0f, 0},
+                         {false, false, 1, 4 * nr + 1, 64, 1.0f, 1.0f, 2},
+                         {false, false, 3 * uk().mr + 3, 2 * nr - 1, 17, 1.0f, 0.0f, 0}};
+  for (const Case& c : shapes)
+    for (int variant = 0; variant < 3; ++variant) {
+      Operands o = make_operands(c, rng);
+      std::vector<float> bias(std::max(c.M, c.N)), sum(c.M * c.N);
+      for (auto* v : {&bias, &sum})
+        for (float& e : *v) e = dist(rng);
+      SgemmEpilogue ep;
+      if (variant > 0) {
+        ep.bias_kind = variant == 1 ? SgemmEpilogue::Bias::kPerColumn : SgemmEpilogue::Bias::kPerRow;
+        ep.bias = bias.data();
+        ep.sum = variant == 2 ? sum.data() : nullptr;
+        ep.ld_sum = c.N;
+        ep.activation = variant == 1 ? Act::kRelu : Act::kLeakyRelu;
+        ep.alpha = 0.1f;
+      }
+      for (int threads : {1, 2, 3}) {
+        ThreadPool pool(ThreadPoolSettings{.num_threads = threads});
+        const std::vector<float> got = run_unpacked(uk(), c, o, &pool, ep);
+        ASSERT_EQ(got, run_unpacked(one_panel, c, o, &pool, ep))
+            << uk().name << " " << describe(c) << " epilogue " << variant << " threads " << threads;
+        if (variant == 0) {
+          ASSERT_EQ(run_packed(uk(), c, o, &pool), got) << uk().name << " packed " << describe(c);
+          expect_matches_reference(c, o, got, std::string(uk().name) + " " + describe(c));
+        }
+      }
+    }
+}
+
 TEST_P(SgemmVariant, RowsCompanionEqualsKernelThenEpilogue) {
   if (!uk().rows) GTEST_SKIP() << uk().name << " has no rows companion";
   SgemmUkernel plain = uk();
   plain.rows = nullptr;
+  plain.rows_two_panels = nullptr;
   std::mt19937 rng(29);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   using Act = SgemmEpilogue::Activation;

@@ -20,70 +20,88 @@ constexpr int MR = 6;
 // cycles where the 2 rows' 4 take 4 (FMA latency). Each element's sum is the same chain either way.
 // kInPlace: b is 16 columns of a row-major B, rows ldb apart, read unaligned (rows_b_in_place);
 // otherwise a packed panel (rows 16 apart, aligned), with the stride a constant as it always was.
-template <bool kEpilogue, int R = MR, bool kInPlace = false>
+// NV = 4 (R <= 3 only): the tile is R x 32, columns 16-31 from the packed panel b_next.
+template <bool kEpilogue, int R = MR, bool kInPlace = false, int NV = 2>
 inline void gemm_6x16(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
-                      const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows, int64_t ldb = 16) {
+                      const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows, int64_t ldb = 16,
+                      const float* b_next = nullptr) {
+  static_assert(NV == 2 || (NV == 4 && R <= 3 && !kInPlace), "32 columns for tiles of up to 3 rows only");
   const int64_t b_step = kInPlace ? ldb : 16;
   // Start fetching the C tile now: it is read (beta != 0) or written back only after the K loop,
   // and a tile row missing L1 then stalls the stores/loads of the whole tile (~10% at 1024^3).
 #pragma GCC unroll 6
-  for (int i = 0; i < MR; ++i) {
+  for (int i = 0; i < R; ++i) {
     if (i >= rows) break;
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+#pragma GCC unroll 2
+    for (int h = 0; h < NV / 2; ++h) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16 * h), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16 * h + 15), _MM_HINT_T0);
+    }
   }
-  __m256 acc[MR][2];
+  __m256 acc[R][NV];
 #pragma GCC unroll 6
-  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (int h = 0; h < NV; ++h) acc[i][h] = _mm256_setzero_ps();
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k, a += MR, b += b_step) {
-    const __m256 b0 = kInPlace ? _mm256_loadu_ps(b) : _mm256_load_ps(b);
-    const __m256 b1 = kInPlace ? _mm256_loadu_ps(b + 8) : _mm256_load_ps(b + 8);
+    __m256 bv[NV];
+    bv[0] = kInPlace ? _mm256_loadu_ps(b) : _mm256_load_ps(b);
+    bv[1] = kInPlace ? _mm256_loadu_ps(b + 8) : _mm256_load_ps(b + 8);
+    if constexpr (NV == 4) {
+      bv[2] = _mm256_load_ps(b_next + k * 16);
+      bv[3] = _mm256_load_ps(b_next + k * 16 + 8);
+    }
 #pragma GCC unroll 6
     for (int i = 0; i < R; ++i) {
       const __m256 ai = _mm256_broadcast_ss(a + i);
-      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
+#pragma GCC unroll 4
+      for (int h = 0; h < NV; ++h) acc[i][h] = _mm256_fmadd_ps(ai, bv[h], acc[i][h]);
     }
   }
   if (beta != 0.0f) {
     const __m256 vb = _mm256_set1_ps(beta);
 #pragma GCC unroll 6
-    for (int i = 0; i < MR; ++i) {
+    for (int i = 0; i < R; ++i) {
       if (i >= rows) break;
       const float* row = c + i * ldc;
-      acc[i][0] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row), acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8), acc[i][1]);
+#pragma GCC unroll 4
+      for (int h = 0; h < NV; ++h) acc[i][h] = _mm256_fmadd_ps(vb, _mm256_loadu_ps(row + 8 * h), acc[i][h]);
     }
   }
   if constexpr (kEpilogue) {
     // The order of f32_gemm_epilogue_portable: bias, then sum, then the activation.
     using Act = SgemmEpilogue::Activation;
     if (ep->bias_kind == SgemmEpilogue::Bias::kPerColumn) {
-      const __m256 c0 = _mm256_loadu_ps(ep->bias + j0), c1 = _mm256_loadu_ps(ep->bias + j0 + 8);
+#pragma GCC unroll 4
+      for (int h = 0; h < NV; ++h) {
+        const __m256 col = _mm256_loadu_ps(ep->bias + j0 + 8 * h);
 #pragma GCC unroll 6
-      for (int i = 0; i < MR; ++i) acc[i][0] = _mm256_add_ps(acc[i][0], c0), acc[i][1] = _mm256_add_ps(acc[i][1], c1);
+        for (int i = 0; i < R; ++i) acc[i][h] = _mm256_add_ps(acc[i][h], col);
+      }
     } else if (ep->bias_kind == SgemmEpilogue::Bias::kPerRow) {
 #pragma GCC unroll 6
-      for (int i = 0; i < MR; ++i) {
+      for (int i = 0; i < R; ++i) {
         if (i >= rows) break;
         const __m256 r = _mm256_set1_ps(ep->bias[i0 + i]);
-        acc[i][0] = _mm256_add_ps(acc[i][0], r), acc[i][1] = _mm256_add_ps(acc[i][1], r);
+#pragma GCC unroll 4
+        for (int h = 0; h < NV; ++h) acc[i][h] = _mm256_add_ps(acc[i][h], r);
       }
     }
     if (ep->sum) {
 #pragma GCC unroll 6
-      for (int i = 0; i < MR; ++i) {
+      for (int i = 0; i < R; ++i) {
         if (i >= rows) break;
         const float* z = ep->sum + (i0 + i) * ep->ld_sum + j0;
-        acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(z));
-        acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(z + 8));
+#pragma GCC unroll 4
+        for (int h = 0; h < NV; ++h) acc[i][h] = _mm256_add_ps(acc[i][h], _mm256_loadu_ps(z + 8 * h));
       }
     }
     const __m256 zero = _mm256_setzero_ps(), lo = _mm256_set1_ps(ep->alpha), hi = _mm256_set1_ps(ep->beta);
 #pragma GCC unroll 6
-    for (int i = 0; i < MR; ++i)
-      for (int h = 0; h < 2; ++h) {
+    for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+      for (int h = 0; h < NV; ++h) {
         __m256& v = acc[i][h];
         switch (ep->activation) {  // bound first in max/min: NaN passes, as std::max(x, lo)
           case Act::kNone: break;
@@ -94,10 +112,10 @@ inline void gemm_6x16(int64_t kc, const float* a, const float* b, float* c, int6
       }
   }
 #pragma GCC unroll 6
-  for (int i = 0; i < MR; ++i) {
+  for (int i = 0; i < R; ++i) {
     if (i >= rows) break;
-    _mm256_storeu_ps(c + i * ldc, acc[i][0]);
-    _mm256_storeu_ps(c + i * ldc + 8, acc[i][1]);
+#pragma GCC unroll 4
+    for (int h = 0; h < NV; ++h) _mm256_storeu_ps(c + i * ldc + 8 * h, acc[i][h]);
   }
 }
 
@@ -133,6 +151,22 @@ void rows_with_ldb(int64_t kc, const float* a, const float* b, int64_t ldb, floa
 void f32_gemm_6x16_avx2_rows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float beta,
                              const SgemmEpilogue* ep, int64_t i0, int64_t j0, int rows) {
   rows_with_ldb<false>(kc, a, b, 16, c, ldc, beta, ep, i0, j0, rows);
+}
+
+void f32_gemm_6x16_avx2_rows_two_panels(int64_t kc, const float* a, const float* b, const float* b_next, float* c,
+                                        int64_t ldc, float beta, const SgemmEpilogue* ep, int64_t i0, int64_t j0,
+                                        int rows) {
+  auto run = [&]<int R>() {
+    if (ep)
+      gemm_6x16<true, R, false, 4>(kc, a, b, c, ldc, beta, ep, i0, j0, rows, 16, b_next);
+    else
+      gemm_6x16<false, R, false, 4>(kc, a, b, c, ldc, beta, nullptr, i0, j0, rows, 16, b_next);
+  };
+  switch (rows) {
+    case 1: return run.template operator()<1>();
+    case 2: return run.template operator()<2>();
+    default: return run.template operator()<3>();
+  }
 }
 
 void f32_gemm_6x16_avx2_rows_b_in_place(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,

@@ -42,6 +42,8 @@ def parse_args() -> argparse.Namespace:
                    help="extra repeats (up to 4x --repeats) until each engine has this many samples (default 20, quick 0)")
     p.add_argument("--ratio-samples", type=int, default=None,
                    help="samples onyxrt and onnxruntime take for the ratio (default 60, quick 0)")
+    p.add_argument("--ratio-slices", type=int, default=None,
+                   help="slices onyxrt and onnxruntime take at least (default 30, quick 0)")
     p.add_argument("--ratio-budget", type=float, default=None,
                    help="seconds onyxrt and onnxruntime may each spend on one model (default: --engine-budget, at least 60)")
     p.add_argument("--warmup", type=int, default=None, help="warm-up runs per engine (default 2, quick 1)")
@@ -66,7 +68,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
                 target_samples=args.min_samples if args.min_samples is not None else (0 if args.quick else 20),
                 engine_budget_s=args.engine_budget if args.engine_budget is not None else (30.0 if args.quick else 120.0),
                 ratio_samples=args.ratio_samples if args.ratio_samples is not None else (0 if args.quick else 60),
-                ratio_budget_s=args.ratio_budget if args.ratio_budget is not None else (0.0 if args.quick else 60.0))
+                ratio_budget_s=args.ratio_budget if args.ratio_budget is not None else (0.0 if args.quick else 60.0),
+                ratio_slices=args.ratio_slices if args.ratio_slices is not None else (0 if args.quick else 30))
 
 
 def _error_text(exc: BaseException) -> str:
@@ -109,7 +112,7 @@ def bench_model(spec, threads: int, engines, feeds, model_file: Path, plan: Plan
         bar.set_postfix_str(f"{spec.name} @{threads}t")
         timings = measure(runners, feeds, plan, on_step=lambda _label: bar.update(1))
         for name, timing in timings.items():
-            row["engines"][name].update(timing.summary(), runs_per_slice=timing.runs_per_slice)
+            row["engines"][name].update(timing.summary(), runs_per_slice=timing.runs_per_slice, slices=timing.slices)
     # Steps that measure() did not take (engines that failed to load) still count on the bar.
     bar.update((len(engines) + plan.repeats) - (len(runners) + plan.repeats if runners else 0))
 

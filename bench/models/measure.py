@@ -41,9 +41,16 @@ class Plan:
     ratio_engines: tuple[str, ...] = ("onyxrt", "onnxruntime")
     ratio_samples: int = 0
     ratio_budget_s: float = 0.0
+    # ... and at least this many slices: a fast model fills its samples in a few slices, whose runs
+    # share a minute of the machine each, so its median rested on a few minutes (MobileNetV2 in
+    # 10 slices: ratio 0.90, bootstrap interval 0.80-1.04).
+    ratio_slices: int = 0
 
     def target(self, engine: str) -> int:
         return max(self.target_samples, self.ratio_samples if engine in self.ratio_engines else 0)
+
+    def target_slices(self, engine: str) -> int:
+        return self.ratio_slices if engine in self.ratio_engines else 0
 
     def budget(self, engine: str) -> float:
         if engine in self.ratio_engines and self.ratio_budget_s > 0:
@@ -55,6 +62,7 @@ class Plan:
 class Timing:
     samples_ms: list[float] = field(default_factory=list)
     runs_per_slice: int = 1
+    slices: int = 0
     spent_s: float = 0.0
 
     def summary(self) -> dict:
@@ -108,11 +116,12 @@ def measure(runners: dict[str, Runner], feeds: Feeds, plan: Plan, on_step=None) 
 
     def short(name: str) -> bool:
         t = timings[name]
-        return len(t.samples_ms) < plan.target(name) and t.spent_s < plan.budget(name)
+        wanting = len(t.samples_ms) < plan.target(name) or t.slices < plan.target_slices(name)
+        return wanting and t.spent_s < plan.budget(name)
 
     # A model whose run outlasts a slice gives one sample per repeat: the cap leaves room for the
     # ratio engines' target.
-    max_repeats = max(4 * plan.repeats, plan.ratio_samples)
+    max_repeats = max(4 * plan.repeats, plan.ratio_samples, plan.ratio_slices)
 
     def wants_more(rep: int) -> bool:
         if rep < plan.repeats:
@@ -134,6 +143,7 @@ def measure(runners: dict[str, Runner], feeds: Feeds, plan: Plan, on_step=None) 
                 ms = _timed_run(runners[name], feeds)
                 t.samples_ms.append(ms)
                 t.spent_s += ms / 1e3
+            t.slices += 1
             time.sleep(plan.pause_s)
         if on_step:
             on_step(f"repeat {rep + 1}/{plan.repeats}")

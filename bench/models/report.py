@@ -88,8 +88,10 @@ def _ratio(row: dict) -> str:
 
 
 def _samples(row: dict) -> str:
-    counts = [row["engines"].get(n, {}).get("n") for n in ("onyxrt", "onnxruntime")]
-    return " / ".join(str(c) for c in counts) if all(counts) else "—"
+    entries = [row["engines"].get(n, {}) for n in ("onyxrt", "onnxruntime")]
+    if not all(e.get("n") for e in entries):
+        return "—"
+    return " / ".join(f"{e['n']}" + (f" ({e['slices']})" if e.get("slices", 0) not in (0, e["n"]) else "") for e in entries)
 
 
 def _check(row: dict) -> str:
@@ -130,13 +132,14 @@ def render_markdown(doc: dict) -> str:
     lines += [
         f"- plan: warm-up {p['warmup']}, {p['repeats']} interleaved repeats, pause {p['pause_s']} s between "
         f"engines, slice ~{p['slice_s']} s, per-engine budget {p['engine_budget_s']} s, at least "
-        f"{p.get('target_samples', 0)} samples per engine and {p.get('ratio_samples', 0)} for onyxrt and onnxruntime "
+        f"{p.get('target_samples', 0)} samples per engine and {p.get('ratio_samples', 0)} samples in at least "
+        f"{p.get('ratio_slices', 0)} slices for onyxrt and onnxruntime "
         f"(budget {max(p['engine_budget_s'], p.get('ratio_budget_s', 0))} s); "
         f"check rtol {doc['rtol']}, atol {doc['atol']}",
         "",
         "Cells are median / p90 latency in ms. `onyxrt / ORT` is the ratio of medians (below 1 means "
         "onyxrt is faster), with its 95% bootstrap interval (each engine's slices of runs resampled on their own); "
-        "`n` the two engines' sample counts. `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
+        "`n` the two engines' sample counts (slices in brackets where a slice held several runs). `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
         "(max abs diff / max rel diff).",
     ]
     for threads in doc["threads"]:

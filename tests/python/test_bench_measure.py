@@ -64,6 +64,16 @@ def test_the_ratio_engines_go_on_to_their_own_target_and_the_others_stop_at_thei
     assert runners["onyxrt"].runs == 20 + 1  # plus the warm-up run
 
 
+def test_fast_models_take_the_ratio_slices_beyond_their_samples():
+    runners = {"onyxrt": SleepRunner(0.0001), "onnxruntime": SleepRunner(0.0001), "tract": SleepRunner(0.0001)}
+    timings = measure(runners, {}, plan(slice_s=0.002, max_runs_per_slice=5, ratio_samples=10, ratio_slices=15))
+    # Five runs per slice reach ten samples in two slices; the ratio engines go on to fifteen
+    # slices, the others stop at the three planned repeats.
+    assert timings["onyxrt"].slices == 15 and timings["onnxruntime"].slices == 15
+    assert len(timings["onyxrt"].samples_ms) == 15 * timings["onyxrt"].runs_per_slice
+    assert timings["tract"].slices == 3
+
+
 def test_the_ratio_budget_bounds_the_ratio_engines():
     runners = {"onyxrt": SleepRunner(0.01), "onnxruntime": SleepRunner(0.01)}
     timings = measure(runners, {}, plan(ratio_samples=1000, engine_budget_s=0.02, ratio_budget_s=0.1))

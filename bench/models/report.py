@@ -38,7 +38,8 @@ def _cpu_model(lscpu: dict) -> str:
 def _cpu_details(lscpu: dict) -> dict:
     """Family and model (which generation of a vendor's line), and the widest vector ISA the kernels
     can dispatch to: results from an AVX-512 and an AVX2-only machine are not comparable."""
-    details = {key.lower().replace(" ", "_"): lscpu[key] for key in ("CPU family", "Model") if key in lscpu}
+    details = {key.lower().replace(" ", "_").replace("(s)", "s"): lscpu[key]
+               for key in ("CPU family", "Model", "Thread(s) per core") if key in lscpu}
     if "Flags" in lscpu:
         flags = set(lscpu["Flags"].split())
         details["isa"] = "avx512f" if "avx512f" in flags else "avx2+fma" if {"avx2", "fma"} <= flags else "baseline"
@@ -106,7 +107,10 @@ def _check(row: dict) -> str:
 
 def _details_text(d: dict) -> str:
     parts = [f"family {d['cpu_family']} model {d['model']}" if "cpu_family" in d and "model" in d else "",
-             f"widest ISA {d['isa']}" if "isa" in d else ""]
+             f"widest ISA {d['isa']}" if "isa" in d else "",
+             # Two logical CPUs that are one core's SMT threads share its FMA units: a second
+             # thread then adds little to a kernel that keeps them busy.
+             f"{d['threads_per_core']} thread(s) per core" if "threads_per_core" in d else ""]
     text = ", ".join(p for p in parts if p)
     return f" ({text})" if text else ""
 

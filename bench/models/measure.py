@@ -36,8 +36,8 @@ class Plan:
     target_samples: int = 0
     # The two engines whose medians make the reported ratio get this many samples (within
     # ratio_budget_s each, 0 = engine_budget_s); the others stop at target_samples. The ratio of
-    # two medians of 20 samples each moved +-4% between runs on a 2-vCPU VM (0.93 in one run,
-    # 1.01 in the next, same build), as much as the margins it was to decide.
+    # two medians of 20 samples each moved by up to 6% between runs of one build on a 2-vCPU VM
+    # (GPT-2 at two threads: 0.95, 1.01, 0.95), as much as the margins it was to decide.
     ratio_engines: tuple[str, ...] = ("onyxrt", "onnxruntime")
     ratio_samples: int = 0
     ratio_budget_s: float = 0.0
@@ -73,25 +73,35 @@ class Timing:
                 "min_ms": float(s.min()), "mean_ms": float(s.mean()), "samples_ms": [round(float(x), 4) for x in s]}
 
 
-def ratio_interval(num_ms, den_ms, num_block: int = 1, den_block: int = 1, level: float = 0.95,
-                   resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """Bootstrap interval of median(num) / median(den), each engine's samples resampled on their own:
-    how far the ratio could move with the same machine noise and another draw of runs. Samples come
-    in slices of `*_block` back-to-back runs that share a minute of the machine, so whole slices are
-    resampled: resampling runs one by one would count a slow slice's 50 runs as 50 independent
-    draws and give an interval too narrow."""
+def slices_of(samples_ms, runs_per_slice: int) -> list[np.ndarray]:
+    """A timing's samples cut back into the slices they were taken in."""
+    s = np.asarray(samples_ms, dtype=float)
+    block = max(1, min(runs_per_slice, s.size))
+    return [s[i:i + block] for i in range(0, s.size - block + 1, block)]
+
+
+def ratio_interval_of_slices(num: list[np.ndarray], den: list[np.ndarray], level: float = 0.95,
+                             resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap interval of median(num) / median(den), each engine's slices resampled on their
+    own, whole: a slice's back-to-back runs share one minute of the machine, and resampling them
+    one by one would count a slow slice's 50 runs as 50 independent draws and give an interval too
+    narrow. Slices may differ in length (runs pooled from several benchmark runs)."""
     rng = np.random.default_rng(seed)
 
-    def medians(samples, block: int) -> np.ndarray:
-        s = np.asarray(samples, dtype=float)
-        block = max(1, min(block, s.size))
-        slices = s[: s.size // block * block].reshape(-1, block)
+    def medians(slices: list[np.ndarray]) -> np.ndarray:
         picks = rng.integers(0, len(slices), size=(resamples, len(slices)))
-        return np.median(slices[picks].reshape(resamples, -1), axis=1)
+        return np.array([np.median(np.concatenate([slices[i] for i in row])) for row in picks])
 
-    lo, hi = np.percentile(medians(num_ms, num_block) / medians(den_ms, den_block),
-                           [50 * (1 - level), 50 * (1 + level)])
+    lo, hi = np.percentile(medians(num) / medians(den), [50 * (1 - level), 50 * (1 + level)])
     return float(lo), float(hi)
+
+
+def ratio_interval(num_ms, den_ms, num_block: int = 1, den_block: int = 1, level: float = 0.95,
+                   resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The interval above for two sample lists taken in slices of num_block and den_block runs:
+    how far the ratio could move with the same machine noise and another draw of runs."""
+    return ratio_interval_of_slices(slices_of(num_ms, num_block), slices_of(den_ms, den_block), level,
+                                    resamples, seed)
 
 
 def _timed_run(runner: Runner, feeds: Feeds) -> float:

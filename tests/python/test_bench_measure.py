@@ -103,3 +103,25 @@ def test_ratio_interval_resamples_whole_slices():
     by_run = ratio_interval(a, b)
     by_slice = ratio_interval(a, b, 20, 20)
     assert by_slice[1] - by_slice[0] > 2 * (by_run[1] - by_run[0])
+
+
+def test_combine_runs_pools_the_slices_of_every_run():
+    from bench.combine_runs import combine
+
+    def doc(onyx, ort, per_slice=1):
+        entry = lambda s: {"samples_ms": s, "runs_per_slice": per_slice, "median_ms": float(np.median(s))}
+        return {"results": [{"model": "m", "threads": 1, "ratio_onyxrt_ort": np.median(onyx) / np.median(ort),
+                             "engines": {"onyxrt": entry(onyx), "onnxruntime": entry(ort)}}]}
+
+    rng = np.random.default_rng(3)
+    a = doc(list(rng.normal(90, 5, 40)), list(rng.normal(100, 5, 40)))
+    b = doc(list(rng.normal(99, 5, 40)), list(rng.normal(100, 5, 40)), per_slice=4)
+    (row,) = combine([a, b])
+    assert row["ratios"] == [a["results"][0]["ratio_onyxrt_ort"], b["results"][0]["ratio_onyxrt_ort"]]
+    pooled_onyx = a["results"][0]["engines"]["onyxrt"]["samples_ms"] + b["results"][0]["engines"]["onyxrt"]["samples_ms"]
+    pooled_ort = a["results"][0]["engines"]["onnxruntime"]["samples_ms"] + b["results"][0]["engines"]["onnxruntime"]["samples_ms"]
+    assert row["pooled"] == np.median(pooled_onyx) / np.median(pooled_ort)
+    assert row["interval"][0] < row["pooled"] < row["interval"][1]
+    # A run without samples (older result files) leaves the pooled cell empty rather than wrong.
+    del b["results"][0]["engines"]["onyxrt"]["samples_ms"]
+    assert combine([a, b])[0]["pooled"] is None

@@ -92,7 +92,8 @@ def _samples(row: dict) -> str:
     entries = [row["engines"].get(n, {}) for n in ("onyxrt", "onnxruntime")]
     if not all(e.get("n") for e in entries):
         return "—"
-    return " / ".join(f"{e['n']}" + (f" ({e['slices']})" if e.get("slices", 0) not in (0, e["n"]) else "") for e in entries)
+    return " / ".join(f"{e['n']}" + (f" ({e['slices']})" if e.get("slices", 0) not in (0, e["n"]) else "")
+                      for e in entries)
 
 
 def _check(row: dict) -> str:
@@ -142,9 +143,9 @@ def render_markdown(doc: dict) -> str:
         f"check rtol {doc['rtol']}, atol {doc['atol']}",
         "",
         "Cells are median / p90 latency in ms. `onyxrt / ORT` is the ratio of medians (below 1 means "
-        "onyxrt is faster), with its 95% bootstrap interval (each engine's slices of runs resampled on their own); "
-        "`n` the two engines' sample counts (slices in brackets where a slice held several runs). `onyxrt check` compares onyxrt's outputs with onnxruntime's: "
-        "(max abs diff / max rel diff).",
+        "onyxrt is faster), with its 95% bootstrap interval (each engine's slices of runs resampled on their "
+        "own); `n` the two engines' sample counts (slices in brackets where a slice held several runs). "
+        "`onyxrt check` compares onyxrt's outputs with onnxruntime's: (max abs diff / max rel diff).",
     ]
     for threads in doc["threads"]:
         rows = [r for r in doc["results"] if r["threads"] == threads]

@@ -39,10 +39,11 @@ struct GemvPanelArgs;
 using SgemmGemvPanelFn = void (*)(const GemvPanelArgs& args, int64_t jb, int64_t cols, float* out);
 
 // X(name, MR, NR, KC, MC, NC, cpu_predicate, rows, gemv_panel, pack_a, rows_b_in_place,
-// rows_two_panels). KC sizes the A micro-panel (MR x KC) to stay in L1; the packed B block (KC x NC) and A block (MC x KC) share L2 (Zen 4: 1 MiB,
-// Zen 3: 512 KiB): an A block much larger than L2 streaming past the B block cost ~10% in a
-// macro-kernel test on Zen 3. The AVX-512 KC of 384 (A micro-panel 21 KB of a 48 KB L1, B block
-// 768 KB of a 1 MiB L2) against 256, one thread on a Zen 5 EPYC, alternate builds minutes apart:
+// rows_two_panels). KC sizes the A micro-panel (MR x KC) to stay in L1; the packed B block (KC x NC)
+// and A block (MC x KC) share L2 (Zen 4: 1 MiB, Zen 3: 512 KiB): an A block much larger than L2
+// streaming past the B block cost ~10% in a macro-kernel test on Zen 3. The AVX-512 KC of 384 (A
+// micro-panel 21 KB of a 48 KB L1, B block 768 KB of a 1 MiB L2) against 256, one thread on a Zen 5
+// EPYC, alternate builds minutes apart:
 // 1024^3 B pre-packed 222 -> 228-234 GFLOP/s, BERT's 128x768x768 225 -> 232, GPT-2's 128x2304x768
 // 224 -> 228, others within 1%.
 #define ONYXRT_SGEMM_UKERNELS(X)                                                                                   \

@@ -19,9 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models.measure import ratio_interval_of_slices, slices_of  # noqa: E402
-
-RATIO_ENGINES = ("onyxrt", "onnxruntime")
+from models.measure import RATIO_ENGINES, ratio_interval_of_slices, slices_of  # noqa: E402
 
 
 def _slices(entry: dict) -> list[np.ndarray]:

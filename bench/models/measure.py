@@ -16,6 +16,10 @@ import numpy as np
 from .engines import Feeds, Runner
 
 
+# The two engines whose medians make the reported ratio onyxrt / onnxruntime.
+RATIO_ENGINES = ("onyxrt", "onnxruntime")
+
+
 @dataclass
 class Plan:
     warmup: int = 2
@@ -38,7 +42,7 @@ class Plan:
     # ratio_budget_s each, 0 = engine_budget_s); the others stop at target_samples. The ratio of
     # two medians of 20 samples each moved by up to 6% between runs of one build on a 2-vCPU VM
     # (GPT-2 at two threads: 0.95, 1.01, 0.95), as much as the margins it was to decide.
-    ratio_engines: tuple[str, ...] = ("onyxrt", "onnxruntime")
+    ratio_engines: tuple[str, ...] = RATIO_ENGINES
     ratio_samples: int = 0
     ratio_budget_s: float = 0.0
     # ... and at least this many slices: a fast model fills its samples in a few slices, whose runs

@@ -8,6 +8,8 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .measure import RATIO_ENGINES
+
 
 def _git(*args: str) -> str:
     try:
@@ -89,7 +91,7 @@ def _ratio(row: dict) -> str:
 
 
 def _samples(row: dict) -> str:
-    entries = [row["engines"].get(n, {}) for n in ("onyxrt", "onnxruntime")]
+    entries = [row["engines"].get(n, {}) for n in RATIO_ENGINES]
     if not all(e.get("n") for e in entries):
         return "—"
     return " / ".join(f"{e['n']}" + (f" ({e['slices']})" if e.get("slices", 0) not in (0, e["n"]) else "")
